@@ -1,0 +1,3 @@
+/// FlexConfig: the FlexVPN (IOS) configuration language — lexer, parser, typed model
+/// with IOS defaults, diagnostics with file:line:column.
+public enum FlexConfig {}

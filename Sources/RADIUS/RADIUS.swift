@@ -1,0 +1,2 @@
+internal import CRadcli
+public enum RADIUS {}

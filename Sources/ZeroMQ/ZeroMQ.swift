@@ -1,0 +1,2 @@
+internal import CZMQ
+public enum ZeroMQ {}
