@@ -1,1 +1,13 @@
-print("ikehub-bench")
+import ArgumentParser
+
+/// `ikehub-bench`: benchmarks that print figures (never timed tests). Each benchmark is
+/// a subcommand in its own file (`<Name>Benchmark.swift`).
+struct IKEHubBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ikehub-bench",
+        abstract: "IKEHub benchmarks: print ns/op, rates and ratios.",
+        subcommands: IKEHubBench.registeredBenchmarks
+    )
+}
+
+await IKEHubBench.main()

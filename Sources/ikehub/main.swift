@@ -1,1 +1,13 @@
-print("ikehub")
+import ArgumentParser
+
+/// `ikehub`: the embedded launcher and the operator's configuration tool.
+/// Each subcommand lives in its own file (`<Name>Command.swift`).
+struct IKEHubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ikehub",
+        abstract: "IKEv2 remote-access VPN headend (FlexVPN configuration language).",
+        subcommands: IKEHubCommand.registeredSubcommands
+    )
+}
+
+await IKEHubCommand.main()

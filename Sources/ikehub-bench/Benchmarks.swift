@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension IKEHubBench {
+    /// Every benchmark subcommand.
+    static let registeredBenchmarks: [any ParsableCommand.Type] = [
+    ]
+}
