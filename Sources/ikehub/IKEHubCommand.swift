@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// `ikehub`: the embedded launcher and the operator's configuration tool.
 /// Each subcommand lives in its own file (`<Name>Command.swift`).
+@main
 struct IKEHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ikehub",
@@ -10,4 +11,3 @@ struct IKEHubCommand: AsyncParsableCommand {
     )
 }
 
-await IKEHubCommand.main()

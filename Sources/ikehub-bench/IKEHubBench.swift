@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// `ikehub-bench`: benchmarks that print figures (never timed tests). Each benchmark is
 /// a subcommand in its own file (`<Name>Benchmark.swift`).
+@main
 struct IKEHubBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ikehub-bench",
@@ -10,4 +11,3 @@ struct IKEHubBench: AsyncParsableCommand {
     )
 }
 
-await IKEHubBench.main()
