@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NativeLayerTests", dependencies: ["ZeroMQ", "RADIUS"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
     ],
     swiftLanguageModes: [.v6]
 )
