@@ -50,7 +50,9 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
+        // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
+        .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )
