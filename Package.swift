@@ -30,10 +30,11 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
+        .target(name: "HubNetworking", dependencies: ["HubVocabulary"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
-            "HubVocabulary", "FlexConfig", "IKEWire",
+            "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
