@@ -30,7 +30,8 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
-        .target(name: "HubNetworking", dependencies: ["HubVocabulary"]),
+        .systemLibrary(name: "CLinux"),
+        .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary"]),
+        .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),

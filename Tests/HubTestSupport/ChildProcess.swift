@@ -83,3 +83,53 @@ private func isUDPPortFree(_ port: UInt16) -> Bool {
         }
     }
 }
+
+/// Runs a command to completion and returns its status and combined output.
+@discardableResult
+public func runCommand(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// `ip …`, throwing with the output when it fails.
+public func ip(_ arguments: String...) throws {
+    let result = try runCommand("/usr/sbin/ip", arguments)
+    guard result.status == 0 else { throw CommandError(command: "ip " + arguments.joined(separator: " "), output: result.output) }
+}
+
+public struct CommandError: Error, CustomStringConvertible {
+    public let command: String
+    public let output: String
+    public var description: String { "\(command) failed: \(output)" }
+}
+
+/// Whether this process may create network namespaces and interfaces (root with /dev/net/tun).
+public var canManageNetworkNamespaces: Bool {
+    getuid() == 0 && FileManager.default.fileExists(atPath: "/dev/net/tun")
+        && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+}
+
+/// A network namespace a test creates and deletes; addresses live only inside it.
+public final class NetworkNamespace: @unchecked Sendable {
+    public let name: String
+    public init(prefix: String) throws {
+        name = "\(prefix)-\(getpid() % 100000)-\(UInt16.random(in: 0...UInt16.max))"
+        try ip("netns", "add", name)
+        try ip("-n", name, "link", "set", "lo", "up")
+    }
+    /// Runs `command` inside the namespace.
+    @discardableResult
+    public func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try runCommand("/usr/sbin/ip", ["netns", "exec", name] + arguments)
+    }
+    deinit { _ = try? runCommand("/usr/sbin/ip", ["netns", "delete", name]) }
+}
