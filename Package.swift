@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "HubStorage", dependencies: ["CSQLite"]),
         .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
 
         // MARK: - Executables
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
