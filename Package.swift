@@ -35,6 +35,9 @@ let package = Package(
         .target(name: "HubStorage", dependencies: ["CSQLite"]),
         .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
 
+        // MARK: - Process libraries (one per process; they talk only over IPC)
+        .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
+
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
             "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking",
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
+        .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
