@@ -37,6 +37,7 @@ let package = Package(
 
         // MARK: - Process libraries (one per process; they talk only over IPC)
         .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
+        .target(name: "Accounting", dependencies: ["HubVocabulary", "HubStorage", "RADIUS"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
         .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "RADIUS", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),

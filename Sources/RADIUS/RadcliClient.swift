@@ -62,6 +62,13 @@ public final class RadcliClient: @unchecked Sendable {
             guard rc_read_dictionary(handle, configuration.dictionaryPath) == 0 else {
                 throw RadiusClientError.dictionaryUnreadable(path: configuration.dictionaryPath)
             }
+            let vendors = Array(VendorDictionary.text.utf8)
+            let vendorResult = vendors.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { rc_read_dictionary_from_buffer(handle, $0.baseAddress, $0.count) }
+            }
+            guard vendorResult == 0 else {
+                throw RadiusClientError.dictionaryUnreadable(path: "(IKEHub vendor dictionary)")
+            }
         } catch let error as RadiusClientError {
             rc_destroy(handle)
             throw error

@@ -106,6 +106,18 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         }
     }
 
+    /// Every accounting detail file the server wrote, concatenated (the `detail` module
+    /// writes `radacct/<client address>/detail-<date>` under the log directory).
+    public func accountingDetail() -> String {
+        let root = directory.appendingPathComponent("radacct")
+        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return "" }
+        var text = ""
+        for case let relative as String in enumerator where relative.contains("detail") {
+            text += (try? String(contentsOfFile: root.appendingPathComponent(relative).path, encoding: .utf8)) ?? ""
+        }
+        return text
+    }
+
     /// The server's debug log so far.
     public func log() -> String { child.log() }
 
