@@ -1,0 +1,3 @@
+import Testing
+@testable import IKEWire
+@Test func smoke() { #expect(true) }
