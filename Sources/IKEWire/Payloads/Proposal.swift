@@ -70,7 +70,9 @@ public struct Proposal: Hashable, Sendable {
         var sawLast = false
         while !body.isAtEnd {
             if sawLast {
-                throw .invalidSyntax(payload: reader.payload, offset: body.readerIndex, reason: "octets after the transform marked last")
+                // The Proposal Length runs past the transform marked last.
+                throw .lengthMismatch(payload: reader.payload, offset: start + 2, declared: length,
+                                      available: body.readerIndex - start)
             }
             let (transform, isLast) = try Transform.parse(from: &body)
             transforms.append(transform)

@@ -25,12 +25,15 @@ public struct SecurityAssociationPayload: Hashable, Sendable {
     }
 
     static func parse(from body: inout ByteReader, flags: GenericPayloadFlags) throws(IKEParseError) -> SecurityAssociationPayload {
+        let bodyStart = body.readerIndex
         var proposals: [Proposal] = []
         var sawLast = false
         while !body.isAtEnd {
             let start = body.readerIndex
             if sawLast {
-                throw .invalidSyntax(payload: Self.type, offset: start, reason: "octets after the proposal marked last")
+                // The payload Length runs past the proposal marked last: a length lie.
+                throw .lengthMismatch(payload: Self.type, offset: bodyStart - 2, declared: body.endIndex - bodyStart + 4,
+                                      available: start - bodyStart + 4)
             }
             let (proposal, isLast) = try Proposal.parse(from: &body)
             sawLast = isLast

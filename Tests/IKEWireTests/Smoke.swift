@@ -1,3 +1,0 @@
-import Testing
-@testable import IKEWire
-@Test func smoke() { #expect(true) }
