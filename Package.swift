@@ -55,7 +55,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
-        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
+        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),

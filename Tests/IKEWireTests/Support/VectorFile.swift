@@ -1,0 +1,110 @@
+import Foundation
+import HubVocabulary
+@testable import IKEWire
+
+/// One `Vectors/*.hex` file: hex octets with `#` comment lines; `# key: value` comment
+/// lines are expectations (`expect-payloads`, `expect-exchange`, …) checked by the runner.
+struct VectorFile: CustomTestStringConvertible, Sendable {
+    let name: String
+    /// The octets as stored (a NAT-T datagram keeps its non-ESP marker).
+    let bytes: [UInt8]
+    let directives: [String: String]
+
+    var testDescription: String { name }
+
+    /// True when the file is a UDP 4500 datagram starting with the non-ESP marker.
+    var hasNonESPMarker: Bool { directives["udp-port"]?.hasPrefix("4500") ?? false }
+
+    /// The IKE message octets (marker removed through the classifier under test).
+    var messageBytes: [UInt8] {
+        guard hasNonESPMarker else { return bytes }
+        guard let slice = UDPDatagramClassifier.ikeMessage(inNATTraversalDatagram: bytes) else { return [] }
+        return Array(slice)
+    }
+
+    init(name: String, text: String) {
+        self.name = name
+        var hex = ""
+        var directives: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("#") {
+                let body = trimmed.dropFirst().trimmingCharacters(in: .whitespaces)
+                if let colon = body.firstIndex(of: ":"), !body[..<colon].contains(" ") {
+                    directives[String(body[..<colon])] = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            } else {
+                hex += trimmed
+            }
+        }
+        self.bytes = Hex.decode(hex) ?? []
+        self.directives = directives
+    }
+
+    static func directory(_ subdirectory: String) -> URL? {
+        Bundle.module.url(forResource: subdirectory, withExtension: nil)
+    }
+
+    /// Every `*.hex` file directly in `Vectors/` (or a subdirectory), sorted by name.
+    static func load(_ subdirectory: String = "Vectors") -> [VectorFile] {
+        guard let directory = directory(subdirectory),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return names.filter { $0.hasSuffix(".hex") }.sorted().compactMap { name in
+            guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            return VectorFile(name: String(name.dropLast(4)), text: text)
+        }
+    }
+
+    /// All IKE message vectors.
+    static let all: [VectorFile] = load()
+    /// UDP datagram vectors (ESP, keepalive) for the classifier.
+    static let datagrams: [VectorFile] = load("Vectors/udp")
+
+    /// The vector called `name`; fails the test when it is missing.
+    static func named(_ name: String) throws -> VectorFile {
+        try #require(all.first { $0.name == name }, "vector \(name) missing")
+    }
+}
+
+import Testing
+
+/// Offsets of the generic payload headers of a message, found by walking the Next
+/// Payload / Payload Length fields directly (independent of the parser under test).
+func payloadHeaderOffsets(of message: [UInt8]) -> [Int] {
+    var offsets: [Int] = []
+    var next = message.count > 16 ? message[16] : 0
+    var offset = IKEHeader.size
+    while next != 0, offset + 4 <= message.count {
+        offsets.append(offset)
+        let type = next
+        next = message[offset]
+        let length = Int(message[offset + 2]) << 8 | Int(message[offset + 3])
+        if type == 46 || type == 53 || length < 4 { break }
+        offset += length
+    }
+    return offsets
+}
+
+extension IKEParseError {
+    /// True for the two length errors (`truncated`, `lengthMismatch`).
+    var isLengthError: Bool {
+        switch self {
+        case .truncated, .lengthMismatch: true
+        default: false
+        }
+    }
+
+    var isTruncated: Bool {
+        if case .truncated = self { true } else { false }
+    }
+}
+
+/// Parses and returns the error, or `nil` when parsing succeeded.
+func parseError(_ bytes: [UInt8]) -> IKEParseError? {
+    do {
+        _ = try IKEMessage.parse(bytes)
+        return nil
+    } catch {
+        return error
+    }
+}
