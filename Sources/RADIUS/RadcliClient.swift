@@ -26,14 +26,19 @@ public struct RadiusResponse: Sendable {
 
 /// A radcli handle (`rc_handle`) configured for a group of servers.
 ///
-/// Ownership: the handle is created in `init` and destroyed in `deinit`. radcli handles are
-/// not safe for concurrent use, so a `RadcliClient` must be used by one thread at a time
-/// (the auth worker gives each RADIUS plugin instance its own client).
+/// Ownership: the handle is created in `init` and destroyed in `deinit`. Every radcli call
+/// is made under one process-wide lock: two handles used from two threads at once were
+/// seen to interfere (a handle configured with a wrong secret accepted a reply signed with
+/// another handle's secret), so radcli is treated as not thread-safe at all.
 public final class RadcliClient: @unchecked Sendable {
     private let handle: OpaquePointer
     public let configuration: RadiusClientConfiguration
+    /// Serialises every radcli call in the process (see the type's comment).
+    private static let radcliLock = RadcliLock()
 
     public init(configuration: RadiusClientConfiguration) throws(RadiusClientError) {
+        Self.radcliLock.lock()
+        defer { Self.radcliLock.unlock() }
         guard !configuration.servers.isEmpty, configuration.servers.count <= 8 else {
             throw .invalidValue(field: "servers", reason: "radcli takes 1 to 8 servers, got \(configuration.servers.count)")
         }
@@ -79,7 +84,9 @@ public final class RadcliClient: @unchecked Sendable {
     }
 
     deinit {
+        Self.radcliLock.lock()
         rc_destroy(handle)
+        Self.radcliLock.unlock()
     }
 
     /// Sends an Access-Request with `attributes` and waits for the answer.
@@ -94,6 +101,8 @@ public final class RadcliClient: @unchecked Sendable {
 
     /// The dictionary's name for an attribute, if it has one.
     public func attributeName(type: UInt32, vendor: UInt32 = 0) -> String? {
+        Self.radcliLock.lock()
+        defer { Self.radcliLock.unlock() }
         guard let attribute = rc_dict_getattr(handle, Int32(bitPattern: Self.combined(type: type, vendor: vendor))) else {
             return nil
         }
@@ -105,6 +114,8 @@ public final class RadcliClient: @unchecked Sendable {
     // MARK: - Internals
 
     private func exchange(_ attributes: [RadiusAttribute], request: rc_standard_codes) throws(RadiusClientError) -> RadiusResponse {
+        Self.radcliLock.lock()
+        defer { Self.radcliLock.unlock() }
         var send: UnsafeMutablePointer<VALUE_PAIR>?
         defer { if let send { rc_avpair_free(send) } }
         for attribute in attributes {
@@ -217,4 +228,15 @@ public final class RadcliClient: @unchecked Sendable {
     private static func combined(type: UInt32, vendor: UInt32) -> UInt32 {
         vendor == 0 ? type : (vendor << 16) | (type & 0xffff)
     }
+}
+
+/// A pthread mutex (the RADIUS module has no Foundation).
+private final class RadcliLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        return mutex
+    }()
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
 }
