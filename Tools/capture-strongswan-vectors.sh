@@ -23,10 +23,10 @@ OUT_KEYS=${OUT_KEYS:-$REPO/Tests/IKECryptoTests/Vectors}
 WORK=${WORK:-/tmp/ikecap}
 NS_HUB=ikecap-hub NS_CLI=ikecap-cli
 VETH_HUB=cap-hub VETH_CLI=cap-cli
-HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1
+HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 ipv6-vip"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 ipv6-vip"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -111,7 +111,8 @@ charon_stop() {
 
 # ---------------------------------------------------------------- capture
 tcpdump_start() {  # tcpdump_start <pcap>
-  ip netns exec "$NS_CLI" tcpdump -i "$VETH_CLI" -U -s 0 -w "$1" 'udp port 500 or udp port 4500' \
+  ip netns exec "$NS_CLI" tcpdump -i "$VETH_CLI" -U -s 0 -w "$1" \
+    "(udp port 500 or udp port 4500) and not host $CLI_IP2" \
     >"$1.stderr" 2>&1 </dev/null &
   echo $! > "$WORK/tcpdump.pid"
   local i; for i in $(seq 1 50); do grep -q 'listening on' "$1.stderr" 2>/dev/null && break; sleep 0.1; done
@@ -163,6 +164,7 @@ extra_conf() {  # strongswan.conf additions per scenario
   case $1 in
     frag-rsa)   echo 'charon { fragment_size = 400 }' ;;
     frag-ecdsa) echo 'charon { fragment_size = 300 }' ;;
+    psk-cookie-invalid-ke) echo 'charon { cookie_threshold = 1 }' ;;
     *) ;;
   esac
 }
@@ -178,8 +180,13 @@ run_scenario() {
   case $scen in frag-rsa) pki_make "$scen" rsa ;; frag-ecdsa|eap-*) pki_make "$scen" ecdsa ;; esac
   charon_start hub "$scen" "$(extra_conf "$scen")"
   charon_start client "$scen" "$(extra_conf "$scen")"
-  tcpdump_start "$WORK/$scen.pcap"
   : > "$WORK/$scen.actions.txt"
+  if [ "$scen" = psk-cookie-invalid-ke ]; then
+    # one half-open IKE SA from another address (outside the capture filter below)
+    ip -n "$NS_CLI" addr add "$CLI_IP2/20" dev "$VETH_CLI"
+    ip netns exec "$NS_CLI" python3 "$CAP/halfopen.py" "$CLI_IP2" "$HUB_IP" >>"$WORK/$scen.actions.txt"
+  fi
+  tcpdump_start "$WORK/$scen.pcap"
   sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
   ping_hub "$HUB_LO_IP"
   [ $v6 = 1 ] && ping_hub "$HUB_LO_IP6"
@@ -189,6 +196,11 @@ run_scenario() {
     sleep 1
     sw client --rekey --ike c >>"$WORK/$scen.actions.txt" 2>&1
     sleep 1
+    if [ "$scen" = psk-modp2048 ]; then
+      # the hub (IKE responder) starts an exchange too: CREATE_CHILD_SA with Initiator flag clear
+      sw hub --rekey --child rw >>"$WORK/$scen.actions.txt" 2>&1
+      sleep 1
+    fi
   fi
   sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1
   sleep 0.5

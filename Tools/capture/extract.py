@@ -431,13 +431,14 @@ def main():
     scen = a.scenario
     desc = [l.rstrip("\n") for l in open(a.desc) if l.strip()]
 
-    msgs = []
+    msgs, esps = [], []
     for ts, src, sport, dst, dport, payload in read_pcap(a.pcap):
         if 4500 in (sport, dport):
             if len(payload) == 1 and payload == b"\xff":
                 continue  # NAT-T keepalive
             if payload[:4] != b"\x00\x00\x00\x00":
-                continue  # ESP in UDP (RFC 3948)
+                esps.append((ts, src, sport, dst, dport, payload))  # ESP in UDP (RFC 3948)
+                continue
             msgs.append(Msg(ts, src, sport, dst, dport, payload[4:], True))
         else:
             msgs.append(Msg(ts, src, sport, dst, dport, payload, False))
@@ -455,8 +456,11 @@ def main():
                 die(f"client and hub disagree on '{k}'")
 
     # --- IKE SA #1: from IKE_SA_INIT
-    init_req = next(m for m in msgs if m.exchange == 34 and not m.is_response)
-    init_resp = next(m for m in msgs if m.exchange == 34 and m.is_response and m.spi_r != bytes(8))
+    # the IKE_SA_INIT pair that created the SA: the first response with an SA payload and the last
+    # request before it (earlier rounds may have ended in N(COOKIE) or N(INVALID_KE_PAYLOAD))
+    ri = next(i for i, m in enumerate(msgs) if m.exchange == 34 and m.is_response and m.payload(33)[0] is not None)
+    init_resp = msgs[ri]
+    init_req = [m for m in msgs[:ri] if m.exchange == 34 and not m.is_response][-1]
     sa_body, _ = init_resp.payload(33)
     _, _, trans = parse_transforms(sa_body)
     encr_id, encr_kl = trans[1]
@@ -727,10 +731,6 @@ def main():
                 K.append(kv(pfx + "_value", r["auth"]))
     # child SAs
     for n, c in enumerate(c_child, 1):
-        K.append("")
-        K.append(f"# CHILD_SA key derivation {n} (client log; 'initiator' = initiator of the exchange that"
-                 " created it, here always the client)")
-        K.append(f"# KEYMAT = prf+(SK_d of the IKE SA, seed); seed = [g_ir(new) |] ni | nr  (RFC 7296 §2.17)")
         ei, er = c.get("encryption initiator key", b""), c.get("encryption responder key", b"")
         ii, ir = c.get("integrity initiator key", b""), c.get("integrity responder key", b"")
         owner = None
@@ -743,32 +743,111 @@ def main():
         if c.get("dh") is not None and not c["seed"].startswith(c["dh"]):
             die(f"CHILD_SA {n}: seed does not start with the DH secret")
         nonces = c["seed"][len(c.get("dh") or b""):]
-        nonce_ok = any(nonces == x["ni"] + x["nr"] for x in sas) or any(
-            m.plain is not None and m.exchange == 36 and nonces[:len(nonces) // 2] in m.plain for m in msgs)
-        if not nonce_ok:
-            die(f"CHILD_SA {n}: seed nonces not found on the wire")
-        K.append(f"# cross-checked: prf+(sk_d of IKE SA '{owner['label']}', keymat_seed) = encr_i2r | integ_i2r | encr_r2i | integ_r2i")
+        n_i = nonces[:len(nonces) // 2]
+        # who initiated the exchange that made this CHILD_SA: the sender of the request carrying Ni
+        if any(nonces == x["ni"] + x["nr"] for x in sas[:1]):
+            client_init = True  # created with IKE_AUTH of the first IKE SA (client = IKE initiator)
+        else:
+            reqs = [m for m in msgs if m.plain is not None and m.exchange == 36 and not m.is_response
+                    and n_i in m.plain]
+            if len(reqs) != 1:
+                die(f"CHILD_SA {n}: seed nonces not found in exactly one CREATE_CHILD_SA request")
+            client_init = reqs[0].src == a.client_ip
+        c["client_init"] = client_init
+        c["c2h_key"] = (ei, ii) if client_init else (er, ir)
+        c["h2c_key"] = (er, ir) if client_init else (ei, ii)
+        c2h = "i2r" if client_init else "r2i"
+        h2c = "r2i" if client_init else "i2r"
+        c["c2h_name"], c["h2c_name"] = c2h, h2c
+        K.append("")
+        K.append(f"# CHILD_SA key derivation {n} (client log). 'i2r' = from the initiator of the exchange that created")
+        K.append(f"# this CHILD_SA (here the {'client' if client_init else 'hub'}) to its responder, RFC 7296 §2.17:")
+        K.append("# KEYMAT = prf+(SK_d of the IKE SA, seed) = encr_i2r | integ_i2r | encr_r2i | integ_r2i,")
+        K.append("# seed = [g_ir (PFS) |] ni | nr of that exchange.")
+        K.append(f"# cross-checked: prf+(sk_d of IKE SA '{owner['label']}', keymat_seed) reproduces the four keys")
         K.append(kv(f"child{n}_ike_sa", owner["label"]))
+        K.append(kv(f"child{n}_exchange_initiator", "client" if client_init else "hub"))
         K.append(kv(f"child{n}_encr_alg", c.get("encryption_alg", "?")))
         if "integrity_alg" in c:
             K.append(kv(f"child{n}_integ_alg", c["integrity_alg"]))
         if c.get("dh") is not None:
             K.append(kv(f"child{n}_g_ir", c["dh"]) + "  # PFS: CHD 'DH secret' (KE payloads in that CREATE_CHILD_SA)")
         K.append(kv(f"child{n}_keymat_seed", c.get("seed", b"")))
-        K.append(kv(f"child{n}_encr_i2r", c.get("encryption initiator key", b"")))
-        K.append(kv(f"child{n}_encr_r2i", c.get("encryption responder key", b"")))
+        K.append(kv(f"child{n}_encr_i2r", ei))
+        K.append(kv(f"child{n}_encr_r2i", er))
         if "integrity initiator key" in c:
-            K.append(kv(f"child{n}_integ_i2r", c["integrity initiator key"]))
-            K.append(kv(f"child{n}_integ_r2i", c["integrity responder key"]))
+            K.append(kv(f"child{n}_integ_i2r", ii))
+            K.append(kv(f"child{n}_integ_r2i", ir))
         if "outbound_spi" in c:
-            K.append(kv(f"child{n}_spi_i2r", c["outbound_spi"]) + "  # client -> hub ESP SA (chosen by the hub)")
+            K.append(kv(f"child{n}_spi_{c2h}", c["outbound_spi"]) + "  # client -> hub ESP SA (SPI chosen by the hub)")
         if "inbound_spi" in c:
-            K.append(kv(f"child{n}_spi_r2i", c["inbound_spi"]) + "  # hub -> client ESP SA (chosen by the client)")
+            K.append(kv(f"child{n}_spi_{h2c}", c["inbound_spi"]) + "  # hub -> client ESP SA (SPI chosen by the client)")
         hc = h_child[n - 1] if n - 1 < len(h_child) else None
-        if hc is None or hc.get("encryption initiator key") != c.get("encryption initiator key") \
-                or hc.get("encryption responder key") != c.get("encryption responder key") \
+        if hc is None or hc.get("encryption initiator key") != ei or hc.get("encryption responder key") != er \
                 or hc.get("integrity initiator key") != c.get("integrity initiator key"):
             die(f"hub and client disagree on CHILD_SA keys {n}")
+    # ESP packets (RFC 4303 in UDP, RFC 3948) of the pings, decrypted with the CHILD_SA keys above
+    esp_written = []
+    for f in os.listdir(a.out_wire):
+        if f.startswith(f"strongswan-{scen}-esp-") and f.endswith(".hex"):
+            os.remove(os.path.join(a.out_wire, f))
+    per_dir = {}
+    for ts, src, sport, dst, dport, pkt in esps:
+        spi = pkt[:4].hex()
+        for n, c in enumerate(c_child, 1):
+            if spi not in (c.get("outbound_spi"), c.get("inbound_spi")):
+                continue
+            i2r = spi == c.get("outbound_spi")  # here: client -> hub
+            key = (n, i2r)
+            per_dir[key] = per_dir.get(key, 0) + 1
+            if per_dir[key] > 2:  # two packets per direction and CHILD_SA are plenty
+                break
+            ek, ik = c["c2h_key"] if i2r else c["h2c_key"]
+            alg = c.get("encryption_alg")
+            seq = pkt[4:8]
+            if alg in ("AES_GCM_16", "CHACHA20_POLY1305"):
+                iv, ct = pkt[8:16], pkt[16:]
+                aead = AESGCM(ek[:-4]) if alg == "AES_GCM_16" else ChaCha20Poly1305(ek[:-4])
+                pt = aead.decrypt(ek[-4:] + iv, ct, pkt[:8])
+                chk = f"{alg} tag verified"
+            elif alg == "AES_CBC" and c.get("integrity_alg") == "HMAC_SHA2_256_128":
+                icv = pkt[-16:]
+                if hmac.new(ik, pkt[:-16], hashlib.sha256).digest()[:16] != icv:
+                    die("ESP ICV mismatch")
+                d = Cipher(algorithms.AES(ek), modes.CBC(pkt[8:24])).decryptor()
+                pt = d.update(pkt[24:-16]) + d.finalize()
+                chk = "HMAC_SHA2_256_128 ICV verified"
+            else:
+                die(f"ESP algorithm {alg} not handled")
+            padlen, nexthdr = pt[-2], pt[-1]
+            k = len(esp_written) + 1
+            fn = f"strongswan-{scen}-esp-{k:02d}-{'client-to-hub' if i2r else 'hub-to-client'}.hex"
+            lines = [
+                f"# strongSwan ESP-in-UDP packet (RFC 4303 + RFC 3948) from capture scenario '{scen}', ESP packet {k:02d}",
+                "# source: strongSwan 5.9.8 kernel-libipsec data plane (Debian 12), see the IKE message files of",
+                f"#         this scenario; traffic = ping through the tunnel; captured {date}",
+                "# direction: " + (f"client {src}:{sport} -> hub {dst}:{dport}" if i2r
+                                   else f"hub {src}:{sport} -> client {dst}:{dport}"),
+                "# UDP port: 4500; the data below is the UDP payload = ESP packet (SPI first; no non-ESP marker)",
+                f"# SPI {spi} sequence {int.from_bytes(seq, 'big')}; CHILD_SA child{n} in strongswan-{scen}.keys "
+                f"(key child{n}_encr_{c['c2h_name'] if i2r else c['h2c_name']}); decrypted: esp_plain_{k:02d} there",
+            ]
+            lines += hexwrap(pkt)
+            with open(os.path.join(a.out_wire, fn), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            esp_written.append((k, fn, n, i2r, pt, padlen, nexthdr, chk))
+            break
+    if esp_written:
+        K.append("")
+        K.append("# ESP packets (strongswan-" + scen + "-esp-NN-*.hex): decrypted by Tools/capture/extract.py")
+        K.append("# (Python 'cryptography') with the childN keys above, integrity/tag verified. esp_plain_NN =")
+        K.append("# the whole decrypted ESP payload: inner IP packet | padding | pad length | next header")
+        K.append("# (RFC 4303 §2); AEAD nonce = 4-octet salt (last 4 octets of the key) | 8-octet IV, AAD = SPI | seq.")
+        for k, fn, n, i2r, pt, padlen, nexthdr, chk in esp_written:
+            K.append(f"# esp {k:02d}: child{n} {'client -> hub' if i2r else 'hub -> client'}, {chk}, "
+                     f"pad length {padlen}, next header {nexthdr}")
+            K.append(kv(f"esp_plain_{k:02d}", pt))
+
     # plaintexts
     K.append("")
     K.append("# Decrypted inner payloads of every encrypted message (plain_NN: payload chain starting with the")
@@ -791,7 +870,7 @@ def main():
             out.append(line)
     with open(os.path.join(a.out_keys, f"strongswan-{scen}.keys"), "w") as f:
         f.write("\n".join(out) + "\n")
-    print(f"{scen}: {len(msgs)} messages, {len(sas)} IKE SA(s), {len(c_child)} CHILD_SA key sets; "
+    print(f"{scen}: {len(msgs)} messages, {len(esp_written)} ESP packets, {len(sas)} IKE SA(s), {len(c_child)} CHILD_SA key sets; "
           f"wrote {len(written)} .hex + strongswan-{scen}.keys")
 
 
