@@ -26,7 +26,7 @@ VETH_HUB=cap-hub VETH_CLI=cap-cli
 HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 ipv6-vip"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -128,7 +128,40 @@ tcpdump_stop() {
   rm -f "$WORK/tcpdump.pid"
 }
 
+# ---------------------------------------------------------------- FreeRADIUS (eap-radius scenario)
+radius_start() {  # private copy of Debian's /etc/freeradius/3.0 plus Tools/capture/radius/*
+  local R=$WORK/radius i
+  rm -rf "$R"; mkdir -p "$R/log/radacct" "$R/run"
+  cp -a /etc/freeradius/3.0 "$R/raddb"
+  sed -i -e "s|^raddbdir = .*|raddbdir = $R/raddb|" -e "s|^logdir = .*|logdir = $R/log|" \
+         -e "s|^run_dir = .*|run_dir = $R/run|" \
+         -e 's|^\(\s*\)user = freerad|\1#user = freerad|' -e 's|^\(\s*\)group = freerad|\1#group = freerad|' \
+         "$R/raddb/radiusd.conf"
+  cp "$CAP/radius/clients.conf" "$R/raddb/clients.conf"
+  cp "$CAP/radius/users" "$R/raddb/mods-config/files/authorize"
+  rm -f "$R/raddb/mods-enabled/eap"; cp "$CAP/radius/eap" "$R/raddb/mods-available/eap"
+  ln -s ../mods-available/eap "$R/raddb/mods-enabled/eap"
+  rm -f "$R/raddb/sites-enabled/inner-tunnel"
+  ip netns exec "$NS_HUB" freeradius -C -d "$R/raddb" >"$R/check.log" 2>&1 || { tail -30 "$R/check.log" >&2; return 1; }
+  ip netns exec "$NS_HUB" freeradius -X -d "$R/raddb" >"$R/radiusd-X.log" 2>&1 </dev/null &
+  echo $! > "$R/radiusd.pid"
+  for i in $(seq 1 100); do grep -q 'Ready to process requests' "$R/radiusd-X.log" && break; sleep 0.1; done
+  grep -q 'Ready to process requests' "$R/radiusd-X.log" || { tail -30 "$R/radiusd-X.log" >&2; return 1; }
+}
+radius_stop() {
+  local f=$WORK/radius/radiusd.pid pid i
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$f"
+}
+
 cleanup() {
+  radius_stop || true
   tcpdump_stop || true
   charon_stop client || true
   charon_stop hub || true
@@ -165,6 +198,8 @@ extra_conf() {  # strongswan.conf additions per scenario
     frag-rsa)   echo 'charon { fragment_size = 400 }' ;;
     frag-ecdsa) echo 'charon { fragment_size = 300 }' ;;
     psk-cookie-invalid-ke) echo 'charon { cookie_threshold = 1 }' ;;
+    eap-radius-mschapv2)
+      [ "${2:-}" = hub ] && cat "$CAP/eap-radius-mschapv2/hub-strongswan.conf.extra" ;;
     *) ;;
   esac
 }
@@ -178,8 +213,9 @@ run_scenario() {
   log "scenario $scen"
   WITH_IPV6=$v6 netns_up
   case $scen in frag-rsa) pki_make "$scen" rsa ;; frag-ecdsa|eap-*) pki_make "$scen" ecdsa ;; esac
-  charon_start hub "$scen" "$(extra_conf "$scen")"
-  charon_start client "$scen" "$(extra_conf "$scen")"
+  case $scen in eap-radius-*) radius_start ;; esac
+  charon_start hub "$scen" "$(extra_conf "$scen" hub)"
+  charon_start client "$scen" "$(extra_conf "$scen" client)"
   : > "$WORK/$scen.actions.txt"
   if [ "$scen" = psk-cookie-invalid-ke ]; then
     # one half-open IKE SA from another address (outside the capture filter below)
@@ -207,6 +243,7 @@ run_scenario() {
   tcpdump_stop
   charon_stop client
   charon_stop hub
+  radius_stop
   netns_down
   python3 "$CAP/extract.py" --scenario "$scen" --pcap "$WORK/$scen.pcap" \
     --client-log "$(st_of client)/charon.log" --hub-log "$(st_of hub)/charon.log" \

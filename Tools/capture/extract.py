@@ -798,10 +798,6 @@ def main():
             if spi not in (c.get("outbound_spi"), c.get("inbound_spi")):
                 continue
             i2r = spi == c.get("outbound_spi")  # here: client -> hub
-            key = (n, i2r)
-            per_dir[key] = per_dir.get(key, 0) + 1
-            if per_dir[key] > 2:  # two packets per direction and CHILD_SA are plenty
-                break
             ek, ik = c["c2h_key"] if i2r else c["h2c_key"]
             alg = c.get("encryption_alg")
             seq = pkt[4:8]
@@ -820,6 +816,10 @@ def main():
             else:
                 die(f"ESP algorithm {alg} not handled")
             padlen, nexthdr = pt[-2], pt[-1]
+            key = (n, i2r, nexthdr)
+            per_dir[key] = per_dir.get(key, 0) + 1
+            if per_dir[key] > 2:  # two packets per CHILD_SA, direction and inner IP version are plenty
+                break
             k = len(esp_written) + 1
             fn = f"strongswan-{scen}-esp-{k:02d}-{'client-to-hub' if i2r else 'hub-to-client'}.hex"
             lines = [
