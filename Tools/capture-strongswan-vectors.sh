@@ -247,7 +247,8 @@ run_scenario() {
   netns_down
   python3 "$CAP/extract.py" --scenario "$scen" --pcap "$WORK/$scen.pcap" \
     --client-log "$(st_of client)/charon.log" --hub-log "$(st_of hub)/charon.log" \
-    --desc "$CAP/$scen/scenario.txt" --client-ip "$cip" --out-wire "$OUT_WIRE" --out-keys "$OUT_KEYS"
+    --desc "$CAP/$scen/scenario.txt" --client-ip "$cip" --out-wire "$OUT_WIRE" --out-keys "$OUT_KEYS" \
+    --pki-dir "$WORK/pki/$scen"
   if [ "${KEEP_WORK:-0}" = 1 ]; then
     mkdir -p "$WORK/logs"; cp "$(st_of client)/charon.log" "$WORK/logs/$scen-client.log"
     cp "$(st_of hub)/charon.log" "$WORK/logs/$scen-hub.log"

@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from extract import ENCR, INTEG, PRF, Msg, decrypt_sk, prf, prf_plus  # noqa: E402
+from extract import ENCR, INTEG, PRF, Msg, decrypt_sk, inner_payload, prf, prf_plus  # noqa: E402
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305  # noqa: E402
@@ -40,6 +40,59 @@ def read_keys(path):
 
 def read_hex(path):
     return bytes.fromhex("".join(l.strip() for l in open(path) if not l.startswith("#")))
+
+
+def ike_auth_plain(msgs, order, K, from_client):
+    """Decrypted payload chain (first type, bytes) of the first IKE_AUTH message with an AUTH payload
+    sent by the client (request) or the hub (response); SKF fragments are joined (RFC 7383 §2.6)."""
+    groups = {}
+    for nn in order:
+        m = msgs[nn]
+        if m.exchange != 35 or m.is_response == from_client or f"plain_{nn}" not in K:
+            continue
+        ptype, body = m.payloads[-1][0], m.payloads[-1][1]
+        frag = int.from_bytes(body[4:6], "big") if ptype == 53 else 1
+        groups.setdefault(m.msgid, []).append((frag, body[0], bytes.fromhex(K[f"plain_{nn}"])))
+    for mid in sorted(groups):
+        parts = sorted(groups[mid])
+        first = next(t for f, t, _ in parts if f == 1)
+        plain = b"".join(p for _, _, p in parts)
+        for t, b in inner_payload(plain, first):
+            if t == 39:
+                return plain, first
+    return None, None
+
+
+def verify_signature(scen, pfx, octets, K, msgs, order):
+    """RFC 7427 digital-signature AUTH (method 14) checked with the certificate from the .keys file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+    from_client = pfx.startswith("auth_i")
+    cert_name = "client_cert_der" if from_client else "hub_cert_der"
+    if cert_name not in K:
+        fail(f"{scen}: {pfx} is a signature but {cert_name} is missing")
+    plain, first = ike_auth_plain(msgs, order, K, from_client)
+    if plain is None:
+        fail(f"{scen}: no AUTH payload for {pfx}")
+    auth = next(b for t, b in inner_payload(plain, first) if t == 39)
+    certs = [b[5:] for t, b in inner_payload(plain, first) if t == 37]
+    cert_der = bytes.fromhex(K[cert_name])
+    if cert_der not in certs:
+        fail(f"{scen}: {cert_name} is not the certificate in the CERT payload")
+    if auth[4] != 14:
+        fail(f"{scen}: {pfx} AUTH method {auth[4]}, expected 14 (RFC 7427)")
+    alen = auth[8]
+    algid, sig = auth[9:9 + alen], auth[9 + alen:]
+    pub = x509.load_der_x509_certificate(cert_der).public_key()
+    if algid == bytes.fromhex("300a06082a8648ce3d040302"):
+        pub.verify(sig, octets, ec.ECDSA(hashes.SHA256()))
+    elif algid == bytes.fromhex("300d06092a864886f70d01010b0500"):
+        pub.verify(sig, octets, padding.PKCS1v15(), hashes.SHA256())
+    elif bytes.fromhex("06092a864886f70d01010a") in algid:
+        pub.verify(sig, octets, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+    else:
+        fail(f"{scen}: {pfx} unknown AlgorithmIdentifier {algid.hex()}")
 
 
 def main():
@@ -116,6 +169,8 @@ def main():
                 kp = prf(h, sec, b"Key Pad for IKEv2")
                 if kp.hex() != K[pfx + "_prf_secret_keypad"] or prf(h, kp, octets).hex() != K[pfx + "_value"]:
                     fail(f"{scen}: {pfx} AUTH value does not recompute")
+            else:
+                verify_signature(scen, pfx, octets, K, msgs, order)
             auths += 1
         # CHILD_SAs
         n = 1
