@@ -26,7 +26,7 @@ VETH_HUB=cap-hub VETH_CLI=cap-cli
 HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip libreswan-psk"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -128,6 +128,46 @@ tcpdump_stop() {
   rm -f "$WORK/tcpdump.pid"
 }
 
+# ---------------------------------------------------------------- libreswan client (libreswan-* scenarios)
+# Debian's libreswan conflicts with strongswan-libcharon, so it is not installed: the .deb is fetched
+# with 'apt-get download' and unpacked privately; pluto then runs in its own mount namespace with that
+# tree bound over /usr/libexec (pluto execs /usr/libexec/ipsec/addconn by absolute path).
+# Runtime libraries it needs: libldns3 libevent-pthreads-2.1-7 libnss3-tools (apt-get install).
+LSW_ROOT=$WORK/libreswan-root
+lsw_prepare() {
+  if [ ! -x "$LSW_ROOT/usr/libexec/ipsec/pluto" ]; then
+    mkdir -p "$WORK/libreswan-deb"
+    ( cd "$WORK/libreswan-deb" && apt-get download libreswan >/dev/null 2>&1 ) \
+      || { log "apt-get download libreswan failed"; return 1; }
+    dpkg-deb -x "$WORK"/libreswan-deb/libreswan_*.deb "$LSW_ROOT"
+  fi
+  if ldd "$LSW_ROOT/usr/libexec/ipsec/pluto" | grep -q 'not found'; then
+    log "pluto misses libraries: apt-get install -y libldns3 libevent-pthreads-2.1-7 libnss3-tools"; return 1
+  fi
+  LSW_VERSION=$(dpkg-deb -f "$WORK"/libreswan-deb/libreswan_*.deb Version)
+}
+pluto_start() {  # pluto_start <scenario>: the client side as a private pluto in the client namespace
+  local scen=$1 st i; st=$(st_of client)
+  rm -rf "$st"; mkdir -p "$st/run" "$st/nss" "$st/ipsec.d"
+  sed "s|@STATE@|$st|g" "$CAP/$scen/client.ipsec.conf" > "$st/ipsec.conf"
+  cp "$CAP/$scen/client.ipsec.secrets" "$st/ipsec.secrets"; chmod 600 "$st/ipsec.secrets"
+  certutil -N -d "sql:$st/nss" --empty-password
+  ip netns exec "$NS_CLI" unshare -m --propagation private \
+    sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && exec /usr/libexec/ipsec/pluto --nofork \
+           --config "$2/ipsec.conf" --rundir "$2/run" --nssdir "$2/nss" --ipsecdir "$2/ipsec.d" \
+           --secretsfile "$2/ipsec.secrets" --dumpdir "$2/run"' sh "$LSW_ROOT" "$st" \
+    >"$st/pluto.stdout" 2>&1 </dev/null &
+  echo $! > "$st/charon.pid"   # same file name, so charon_stop/cleanup stop it too
+  for i in $(seq 1 100); do [ -S "$st/run/pluto.ctl" ] && break; sleep 0.1; done
+  [ -S "$st/run/pluto.ctl" ] || { log "pluto: no control socket"; tail -20 "$st/pluto.stdout" >&2; return 1; }
+  "$LSW_ROOT/usr/libexec/ipsec/addconn" --config "$st/ipsec.conf" --ctlsocket "$st/run/pluto.ctl" --autoall \
+    >"$st/addconn.txt" 2>&1 || { cat "$st/addconn.txt" >&2; return 1; }
+}
+whack() {  # whack <timeout seconds> <whack args...>
+  local t=$1; shift
+  timeout "$t" "$LSW_ROOT/usr/libexec/ipsec/whack" --ctlsocket "$(st_of client)/run/pluto.ctl" "$@"
+}
+
 # ---------------------------------------------------------------- FreeRADIUS (eap-radius scenario)
 radius_start() {  # private copy of Debian's /etc/freeradius/3.0 plus Tools/capture/radius/*
   local R=$WORK/radius i
@@ -205,8 +245,38 @@ extra_conf() {  # strongswan.conf additions per scenario
 }
 ping_hub() { ip netns exec "$NS_CLI" ping -c2 -i0.3 -W2 "$1" >>"$WORK/$scen.actions.txt" 2>&1 || { log "ping $1 through the tunnel failed"; return 1; }; }
 
+run_libreswan_client() {  # libreswan-* scenarios: pluto is the client, the strongSwan hub logs the keys
+  scen=$1
+  log "scenario $scen"
+  lsw_prepare
+  WITH_IPV6=0 netns_up
+  case $scen in *-ecdsa) pki_make "$scen" ecdsa ;; esac
+  charon_start hub "$scen" "$(extra_conf "$scen" hub)"
+  pluto_start "$scen"
+  tcpdump_start "$WORK/$scen.pcap"
+  : > "$WORK/$scen.actions.txt"
+  # pluto cannot install the ESP SA (no kernel ESP here): it drops the IKE SA without a Delete and
+  # re-connects; only the first IKE SA is kept (extract.py --only-first-ike-sa)
+  whack 20 --initiate --name c >>"$WORK/$scen.actions.txt" 2>&1 || true
+  grep -q 'initiator established IKE SA' "$WORK/$scen.actions.txt" \
+    || { tail -20 "$WORK/$scen.actions.txt" >&2; return 1; }
+  sleep 0.5
+  tcpdump_stop
+  charon_stop client
+  charon_stop hub
+  netns_down
+  python3 "$CAP/extract.py" --scenario "$scen" --name "$scen" --only-first-ike-sa --pcap "$WORK/$scen.pcap" \
+    --hub-log "$(st_of hub)/charon.log" --client-impl "libreswan ${LSW_VERSION%%-*} (Debian 12, $LSW_VERSION)" \
+    --desc "$CAP/$scen/scenario.txt" --out-wire "$OUT_WIRE" --out-keys "$OUT_KEYS" --pki-dir "$WORK/pki/$scen"
+  if [ "${KEEP_WORK:-0}" = 1 ]; then
+    mkdir -p "$WORK/logs"; cp "$(st_of client)/pluto.log" "$WORK/logs/$scen-client.log" 2>/dev/null || true
+    cp "$(st_of hub)/charon.log" "$WORK/logs/$scen-hub.log"
+  fi
+}
+
 run_scenario() {
   scen=$1
+  case $scen in libreswan-*) run_libreswan_client "$scen"; return ;; esac
   local full=0 v6=0 cip=$CLI_IP
   case $scen in psk-*) full=1 ;; esac
   case $scen in ipv6-*) v6=1; cip=$CLI_IP6 ;; esac
@@ -265,4 +335,4 @@ main() {
 }
 
 # sourcing the file (tests, manual use) only defines the functions
-[ "${BASH_SOURCE[0]}" = "$0" ] && main "$@"
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Re-check the committed strongSwan vector files on their own (no logs, no pcap).
+"""Re-check the committed capture vector files on their own (no logs, no pcap).
 
-For every Tests/IKECryptoTests/Vectors/strongswan-<scenario>.keys and its message files:
+For every Tests/IKECryptoTests/Vectors/{strongswan,libreswan}-<scenario>.keys and its message files:
   * each .hex parses, its IKE header length equals the data length;
   * skeyseed / sk_* re-derive from g_ir, ni, nr and the SPIs (RFC 7296 §2.14, rekey §2.18);
   * every SK/SKF payload decrypts and authenticates with the keys to plain_NN | pad_NN;
@@ -99,8 +99,10 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
     wire = os.path.join(root, "Tests/IKEWireTests/Vectors")
     total = auths = 0
-    for kf in sorted(glob.glob(os.path.join(root, "Tests/IKECryptoTests/Vectors/strongswan-*.keys"))):
-        scen = os.path.basename(kf)[len("strongswan-"):-len(".keys")]
+    kfs = glob.glob(os.path.join(root, "Tests/IKECryptoTests/Vectors/strongswan-*.keys")) + \
+        glob.glob(os.path.join(root, "Tests/IKECryptoTests/Vectors/libreswan-*.keys"))
+    for kf in sorted(kfs):
+        scen = os.path.basename(kf)[:-len(".keys")]  # file stem, e.g. strongswan-psk-modp2048
         K = read_keys(kf)
         encr_id, prf_id, integ_id = int(K["encr_id"]), int(K["prf_id"]), int(K["integ_id"])
         h = PRF[prf_id][1]
@@ -130,10 +132,10 @@ def main():
             if not integ and (lens[1] != 0 or lens[3] - ekl[2] not in (16, 24, 32)):
                 fail(f"{scen}: AEAD key lengths {lens}")
             sas[(g("spi_i"), g("spi_r"))] = {n: g(n) for n in names}
-        files = sorted(f for f in glob.glob(os.path.join(wire, f"strongswan-{scen}-[0-9][0-9]-*.hex")))
+        files = sorted(f for f in glob.glob(os.path.join(wire, f"{scen}-[0-9][0-9]-*.hex")))
         msgs = {}
         for f in files:
-            nn = os.path.basename(f)[len(f"strongswan-{scen}-"):][:2]
+            nn = os.path.basename(f)[len(f"{scen}-"):][:2]
             data = read_hex(f)
             m = Msg(0, "", 0, "", 0, data, False)  # dies on a length mismatch
             msgs[nn] = m
@@ -183,8 +185,8 @@ def main():
                 fail(f"{scen}: child{n} keys")
             n += 1
         # ESP
-        for f in sorted(glob.glob(os.path.join(wire, f"strongswan-{scen}-esp-*.hex"))):
-            nn = os.path.basename(f)[len(f"strongswan-{scen}-esp-"):][:2]
+        for f in sorted(glob.glob(os.path.join(wire, f"{scen}-esp-*.hex"))):
+            nn = os.path.basename(f)[len(f"{scen}-esp-"):][:2]
             pkt = read_hex(f)
             spi = pkt[:4].hex()
             found = None

@@ -421,8 +421,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--pcap", required=True)
-    ap.add_argument("--client-log", required=True)
-    ap.add_argument("--hub-log", required=True)
+    ap.add_argument("--client-log", help="client charon.log (strongSwan client); the primary log if given")
+    ap.add_argument("--hub-log", help="hub charon.log (strongSwan hub)")
+    ap.add_argument("--name", help="file name stem (default strongswan-<scenario>)")
+    ap.add_argument("--only-first-ike-sa", action="store_true",
+                    help="keep only messages and keys of the first IKE SA (the peer re-connects afterwards)")
+    ap.add_argument("--client-impl", default="strongSwan 5.9.8 (Debian 12, 5.9.8-5+deb12u6)")
+    ap.add_argument("--hub-impl", default="strongSwan 5.9.8 (Debian 12, 5.9.8-5+deb12u6)")
     ap.add_argument("--desc", required=True)
     ap.add_argument("--out-wire", required=True)
     ap.add_argument("--out-keys", required=True)
@@ -445,10 +450,20 @@ def main():
             msgs.append(Msg(ts, src, sport, dst, dport, payload, False))
     if not msgs:
         die("no IKE messages in pcap")
+    if a.only_first_ike_sa:
+        first_spi = next(m.spi_i for m in msgs if m.exchange == 34 and not m.is_response)
+        msgs = [m for m in msgs if m.spi_i == first_spi]
 
-    cl = read_log(a.client_log)
-    hb = read_log(a.hub_log)
-    c_keys, h_keys = ike_keysets(cl), ike_keysets(hb)
+    if not (a.client_log or a.hub_log):
+        die("need --client-log and/or --hub-log")
+    primary = "client" if a.client_log else "hub"
+    cl = read_log(a.client_log or a.hub_log)   # the primary strongSwan log
+    hb = read_log(a.hub_log) if a.client_log and a.hub_log else None  # the other one, for cross-checks
+    pre = a.name or f"strongswan-{scen}"
+    c_keys = ike_keysets(cl)
+    h_keys = ike_keysets(hb) if hb is not None else c_keys
+    if a.only_first_ike_sa:  # (no IKE rekey in such a capture: later derivations are later IKE SAs)
+        c_keys, h_keys = c_keys[:1], h_keys[:1]
     if len(c_keys) != len(h_keys):
         die(f"client logged {len(c_keys)} IKE key derivations, hub {len(h_keys)}")
     for ck, hk in zip(c_keys, h_keys):
@@ -569,7 +584,7 @@ def main():
     sums = summaries(cl)
     pos = 0
     for m in msgs:
-        sent = m.src == a.client_ip
+        sent = (m.src == a.client_ip) == (primary == "client")  # sent by the side that wrote the log
         frag = m.payloads and m.payloads[-1][0] == 53
         want_kind = "response" if m.is_response else "request"
         for j in range(pos, len(sums)):
@@ -590,28 +605,39 @@ def main():
 
     # --- child SAs
     c_child = child_keysets(cl)
-    h_child = child_keysets(hb)
+    h_child = child_keysets(hb) if hb is not None else c_child
+    if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
+        c_child = [c for c in c_child if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+        h_child = c_child if hb is None else [c for c in h_child
+                                              if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+    for c in c_child:  # ESP SA directions relative to the client/hub (the log side's in/outbound)
+        c["c2h_spi"], c["h2c_spi"] = ((c.get("outbound_spi"), c.get("inbound_spi")) if primary == "client"
+                                      else (c.get("inbound_spi"), c.get("outbound_spi")))
 
     # --- AUTH records (client log: its own AUTH and the hub's verified AUTH)
     auths = auth_records(cl)
     auth_ids = idx_records(cl)
+    # only AUTH computations of this capture's IKE SA (octets start with its IKE_SA_INIT messages)
+    keep = [i for i, r in enumerate(auths) if r["octets"].startswith(init_req.data)
+            or r["octets"].startswith(init_resp.data)]
+    auths, auth_ids = [auths[i] for i in keep], [auth_ids[i] for i in keep]
 
     # ------------------------------------------------------------------ write message files
     date = datetime.datetime.fromtimestamp(msgs[0].ts, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     os.makedirs(a.out_wire, exist_ok=True)
     os.makedirs(a.out_keys, exist_ok=True)
     for f in os.listdir(a.out_wire):
-        if f.startswith(f"strongswan-{scen}-") and f.endswith(".hex"):
+        if f.startswith(f"{pre}-") and f.endswith(".hex"):
             os.remove(os.path.join(a.out_wire, f))
     written = []
     for i, m in enumerate(msgs, 1):
         kind = "response" if m.is_response else "request"
         exch = m.exchange_name().lower().replace("_", "-")
-        fn = f"strongswan-{scen}-{i:02d}-{exch}-{kind}.hex"
+        fn = f"{pre}-{i:02d}-{exch}-{kind}.hex"
         sent = m.src == a.client_ip
         lines = [
-            f"# strongSwan IKEv2 capture, scenario '{scen}', message {i:02d} of {len(msgs)}",
-            "# source: strongSwan 5.9.8 (Debian 12, 5.9.8-5+deb12u6) client <-> strongSwan 5.9.8 hub, two network",
+            f"# IKEv2 capture '{pre}' (scenario '{scen}'), message {i:02d} of {len(msgs)}",
+            f"# source: {a.client_impl} client <-> {a.hub_impl} hub, two network",
             "#         namespaces joined by a veth, tcpdump on the client side; regenerate with",
             "#         Tools/capture-strongswan-vectors.sh " + scen,
             f"# captured: {date}",
@@ -627,12 +653,12 @@ def main():
                if m.marker else "; UDP payload = IKE message"),
             f"# IKE header: SPIi {m.spi_i.hex()} SPIr {m.spi_r.hex()} exchange {m.exchange} ({m.exchange_name()}) "
             f"flags 0x{m.flags:02x} message ID {m.msgid} length {m.length}",
-            f"# strongSwan log ({'client, sent' if sent else 'client, received'}): {m.summary}",
+            f"# strongSwan log ({primary}, {'sent' if (sent == (primary == 'client')) else 'received'}): {m.summary}",
         ]
         if getattr(m, "reassembled", None):
             lines.append(f"# reassembled message (strongSwan log): {m.reassembled}")
         if m.plain is not None:
-            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' in strongswan-{scen}.keys; "
+            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' in {pre}.keys; "
                          f"decrypted inner payloads: plain_{i:02d}")
         lines += hexwrap(m.data)
         with open(os.path.join(a.out_wire, fn), "w") as f:
@@ -641,12 +667,13 @@ def main():
 
     # ------------------------------------------------------------------ write the .keys file
     K = []
-    K.append(f"# Known keys for the strongSwan IKEv2 capture '{scen}' (messages: Tests/IKEWireTests/Vectors/"
-             f"strongswan-{scen}-NN-*.hex)")
-    K.append("# source: strongSwan 5.9.8 (Debian 12) client <-> strongSwan 5.9.8 hub, captured " + date)
+    K.append(f"# Known keys for the IKEv2 capture '{pre}' (messages: Tests/IKEWireTests/Vectors/"
+             f"{pre}-NN-*.hex)")
+    K.append(f"# source: {a.client_impl} client <-> {a.hub_impl} hub, captured " + date)
     K += [f"# scenario: {d}" for d in desc]
     K += [
-        "# How obtained: both charons ran with filelog levels ike = 4, chd = 4, enc = 4 (default 1); the values",
+        ("# How obtained: both charons ran" if hb is not None else f"# How obtained: the strongSwan {primary} ran")
+        + " with filelog levels ike = 4, chd = 4, enc = 4 (default 1); the values",
         "# below are the hex dumps strongSwan printed, copied by Tools/capture/extract.py. Log line -> value:",
         "#   keymat_v2.c derive_ike_keys  'shared Diffie Hellman secret => N bytes'  -> g_ir",
         "#                                'SKEYSEED => N bytes'                      -> skeyseed",
@@ -662,7 +689,9 @@ def main():
         "#   payload data, the KE payload data after its 4-octet DH group/reserved header, the IKE header SPIs,",
         "#   the selected proposal in the IKE_SA_INIT response).",
         "# Cross-checked before writing (Tools/capture/extract.py, Python 'cryptography', independent of the",
-        "# code under test): client and hub logged identical IKE keys; skeyseed = prf(ni | nr, g_ir) (rekey:",
+        ("# code under test): client and hub logged identical IKE keys; skeyseed = prf(ni | nr, g_ir) (rekey:"
+         if hb is not None else
+         f"# code under test): (only the {primary} is strongSwan) skeyseed = prf(ni | nr, g_ir) (rekey:"),
         "# prf(old sk_d, g_ir | ni | nr)); sk_* = prf+(skeyseed, ni | nr | spi_i | spi_r) split in RFC 7296",
         "# §2.14 order; every SK/SKF payload decrypts (and, for non-AEAD, the ICV verifies) with these keys to",
         "# exactly plain_NN followed by pad_NN (pad_NN = padding octets + the pad length octet).",
@@ -701,8 +730,8 @@ def main():
     # AUTH
     if auths:
         K.append("")
-        K.append("# AUTH payload computations logged by the client (keymat_v2.c). auth_i_* = the AUTH the client")
-        K.append("# (initiator) sent, auth_r_* = the hub's AUTH the client verified. octets = first IKE_SA_INIT")
+        K.append(f"# AUTH payload computations logged by the {primary} (keymat_v2.c). auth_i_* = the AUTH the client")
+        K.append("# (initiator) sent, auth_r_* = the hub's AUTH (one side computed, the other verified). octets = IKE_SA_INIT")
         K.append("# message | peer's nonce | prf(SK_px, IDx') (RFC 7296 §2.15). For signature AUTH only the")
         K.append("# octets are logged (the signature is in the AUTH payload of the decrypted IKE_AUTH message).")
         ai = ar = 0
@@ -761,7 +790,7 @@ def main():
         h2c = "r2i" if client_init else "i2r"
         c["c2h_name"], c["h2c_name"] = c2h, h2c
         K.append("")
-        K.append(f"# CHILD_SA key derivation {n} (client log). 'i2r' = from the initiator of the exchange that created")
+        K.append(f"# CHILD_SA key derivation {n} ({primary} log). 'i2r' = from the initiator of the exchange that created")
         K.append(f"# this CHILD_SA (here the {'client' if client_init else 'hub'}) to its responder, RFC 7296 §2.17:")
         K.append("# KEYMAT = prf+(SK_d of the IKE SA, seed) = encr_i2r | integ_i2r | encr_r2i | integ_r2i,")
         K.append("# seed = [g_ir (PFS) |] ni | nr of that exchange.")
@@ -779,26 +808,28 @@ def main():
         if "integrity initiator key" in c:
             K.append(kv(f"child{n}_integ_i2r", ii))
             K.append(kv(f"child{n}_integ_r2i", ir))
-        if "outbound_spi" in c:
-            K.append(kv(f"child{n}_spi_{c2h}", c["outbound_spi"]) + "  # client -> hub ESP SA (SPI chosen by the hub)")
-        if "inbound_spi" in c:
-            K.append(kv(f"child{n}_spi_{h2c}", c["inbound_spi"]) + "  # hub -> client ESP SA (SPI chosen by the client)")
+        if c.get("c2h_spi"):
+            K.append(kv(f"child{n}_spi_{c2h}", c["c2h_spi"]) + "  # client -> hub ESP SA (SPI chosen by the hub)")
+        if c.get("h2c_spi"):
+            K.append(kv(f"child{n}_spi_{h2c}", c["h2c_spi"]) + "  # hub -> client ESP SA (SPI chosen by the client)")
         hc = h_child[n - 1] if n - 1 < len(h_child) else None
         if hc is None or hc.get("encryption initiator key") != ei or hc.get("encryption responder key") != er \
                 or hc.get("integrity initiator key") != c.get("integrity initiator key"):
             die(f"hub and client disagree on CHILD_SA keys {n}")
+        if hb is None:
+            K.append(f"# (keys from the {primary} log only)")
     # ESP packets (RFC 4303 in UDP, RFC 3948) of the pings, decrypted with the CHILD_SA keys above
     esp_written = []
     for f in os.listdir(a.out_wire):
-        if f.startswith(f"strongswan-{scen}-esp-") and f.endswith(".hex"):
+        if f.startswith(f"{pre}-esp-") and f.endswith(".hex"):
             os.remove(os.path.join(a.out_wire, f))
     per_dir = {}
     for ts, src, sport, dst, dport, pkt in esps:
         spi = pkt[:4].hex()
         for n, c in enumerate(c_child, 1):
-            if spi not in (c.get("outbound_spi"), c.get("inbound_spi")):
+            if spi not in (c.get("c2h_spi"), c.get("h2c_spi")):
                 continue
-            i2r = spi == c.get("outbound_spi")  # here: client -> hub
+            i2r = spi == c.get("c2h_spi")  # here: client -> hub
             ek, ik = c["c2h_key"] if i2r else c["h2c_key"]
             alg = c.get("encryption_alg")
             seq = pkt[4:8]
@@ -822,15 +853,15 @@ def main():
             if per_dir[key] > 2:  # two packets per CHILD_SA, direction and inner IP version are plenty
                 break
             k = len(esp_written) + 1
-            fn = f"strongswan-{scen}-esp-{k:02d}-{'client-to-hub' if i2r else 'hub-to-client'}.hex"
+            fn = f"{pre}-esp-{k:02d}-{'client-to-hub' if i2r else 'hub-to-client'}.hex"
             lines = [
-                f"# strongSwan ESP-in-UDP packet (RFC 4303 + RFC 3948) from capture scenario '{scen}', ESP packet {k:02d}",
-                "# source: strongSwan 5.9.8 kernel-libipsec data plane (Debian 12), see the IKE message files of",
+                f"# ESP-in-UDP packet (RFC 4303 + RFC 3948) from capture '{pre}', ESP packet {k:02d}",
+                "# source: the data planes of the capture (strongSwan kernel-libipsec), see the IKE message files of",
                 f"#         this scenario; traffic = ping through the tunnel; captured {date}",
                 "# direction: " + (f"client {src}:{sport} -> hub {dst}:{dport}" if i2r
                                    else f"hub {src}:{sport} -> client {dst}:{dport}"),
                 "# UDP port: 4500; the data below is the UDP payload = ESP packet (SPI first; no non-ESP marker)",
-                f"# SPI {spi} sequence {int.from_bytes(seq, 'big')}; CHILD_SA child{n} in strongswan-{scen}.keys "
+                f"# SPI {spi} sequence {int.from_bytes(seq, 'big')}; CHILD_SA child{n} in {pre}.keys "
                 f"(key child{n}_encr_{c['c2h_name'] if i2r else c['h2c_name']}); decrypted: esp_plain_{k:02d} there",
             ]
             lines += hexwrap(pkt)
@@ -840,7 +871,7 @@ def main():
             break
     if esp_written:
         K.append("")
-        K.append("# ESP packets (strongswan-" + scen + "-esp-NN-*.hex): decrypted by Tools/capture/extract.py")
+        K.append("# ESP packets (" + pre + "-esp-NN-*.hex): decrypted by Tools/capture/extract.py")
         K.append("# (Python 'cryptography') with the childN keys above, integrity/tag verified. esp_plain_NN =")
         K.append("# the whole decrypted ESP payload: inner IP packet | padding | pad length | next header")
         K.append("# (RFC 4303 §2); AEAD nonce = 4-octet salt (last 4 octets of the key) | 8-octet IV, AAD = SPI | seq.")
@@ -895,10 +926,10 @@ def main():
             out.append(f"{mm.group(1)} = {mm.group(2)}")
         else:
             out.append(line)
-    with open(os.path.join(a.out_keys, f"strongswan-{scen}.keys"), "w") as f:
+    with open(os.path.join(a.out_keys, f"{pre}.keys"), "w") as f:
         f.write("\n".join(out) + "\n")
     print(f"{scen}: {len(msgs)} messages, {len(esp_written)} ESP packets, {len(sas)} IKE SA(s), {len(c_child)} CHILD_SA key sets; "
-          f"wrote {len(written)} .hex + strongswan-{scen}.keys")
+          f"wrote {len(written)} .hex + {pre}.keys")
 
 
 if __name__ == "__main__":
