@@ -130,6 +130,7 @@ struct CommandMatcher: Sendable {
 
     static func list(_ keywords: [String], _ arguments: [String]) -> String {
         let all = keywords.map { "'\($0)'" } + arguments
+        if all.isEmpty { return "the end of the command" }
         if all.count == 1 { return all[0] }
         return "one of " + all.joined(separator: ", ")
     }
@@ -138,7 +139,9 @@ struct CommandMatcher: Sendable {
     var firstKeywords: [String] { expectations(of: closure([Thread(state: start, items: [], skip: 0, sawSecret: false)])).keywords }
 
     /// Matches `line.words[from...]` against every command of the mode.
-    func match(_ line: SourceLine, from firstWord: Int) -> Outcome {
+    /// With `exactFirstKeyword`, the command's first word must be written in full (used
+    /// inside ignored blocks, whose own commands would otherwise abbreviate global ones).
+    func match(_ line: SourceLine, from firstWord: Int, exactFirstKeyword: Bool = false) -> Outcome {
         let words = line.words
         var threads = closure([Thread(state: start, items: [], skip: 0, sawSecret: false)])
         var finished: [Thread] = []
@@ -160,7 +163,8 @@ struct CommandMatcher: Sendable {
                     }
                 }
             }
-            let resolved: String? = candidates.contains(lowered) ? lowered : (candidates.count == 1 ? candidates.first : nil)
+            let mayAbbreviate = !(exactFirstKeyword && index == firstWord)
+            let resolved: String? = candidates.contains(lowered) ? lowered : (candidates.count == 1 && mayAbbreviate ? candidates.first : nil)
             var reasons: [String] = []
             if let keyword = resolved {
                 for thread in live {
@@ -227,9 +231,9 @@ struct CommandMatcher: Sendable {
         let complete = closure(threads).filter { $0.skip == 0 } + closure(finished)
         var best: (command: Int, items: [MatchedItem])?
         for thread in complete {
-            if let command = accepting[thread.state], best == nil || command < best!.command {
-                best = (command, thread.items)
-            }
+            guard let command = accepting[thread.state] else { continue }
+            if let current = best, current.command <= command { continue }
+            best = (command, thread.items)
         }
         if let best { return .matched(command: best.command, items: best.items) }
         let (keywords, arguments) = expectations(of: threads)

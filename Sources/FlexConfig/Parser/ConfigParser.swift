@@ -81,20 +81,22 @@ struct ConfigParser {
 
         // Innermost mode first; an ignored block tries its enclosing modes first.
         var order = Array(stack.indices.reversed())
-        if stack.last?.mode == .ignoredBlock { order.removeFirst() }
+        let inIgnoredBlock = stack.last?.mode == .ignoredBlock
+        if inIgnoredBlock { order.removeFirst() }
         var best: (frame: Int, failure: CommandMatcher.Failure)?
         for frameIndex in order {
             let table = CommandTable.of(stack[frameIndex].mode)
-            switch table.matcher.match(line, from: firstWord) {
+            switch table.matcher.match(line, from: firstWord, exactFirstKeyword: inIgnoredBlock) {
             case .matched(let command, let items):
                 pop(to: frameIndex + 1)
                 accept(table.commands[command], items: items, negated: negated, line: line)
                 return
             case .failed(let failure):
-                if best == nil || failure.wordIndex > best!.failure.wordIndex { best = (frameIndex, failure) }
+                if let current = best, current.failure.wordIndex >= failure.wordIndex { continue }
+                best = (frameIndex, failure)
             }
         }
-        if stack.last?.mode == .ignoredBlock { return }
+        if inIgnoredBlock { return }
         guard let best else { return }
         let mode = stack[best.frame].mode
         var message = best.failure.message
@@ -120,13 +122,14 @@ struct ConfigParser {
             items[bannerIndex].value = .word(text)
         }
         let statement = Statement(spec: spec, negated: negated, items: items, location: start)
+        let name = (negated ? "no " : "") + statement.commandName
         switch spec.linux {
         case .supported:
             break
         case .ignored(let reason):
-            log.warning(start, "'\(statement.commandName)' is not supported on Linux (\(reason)); ignored")
+            log.warning(start, "'\(name)' is not supported on Linux (\(reason)); ignored")
         case .initiatorOnly:
-            log.warning(start, "'\(statement.commandName)' configures an IKEv2 initiator, and IKEHub is a responder only; ignored")
+            log.warning(start, "'\(name)' configures an IKEv2 initiator, and IKEHub is a responder only; ignored")
         }
         if let mode = spec.enters, !negated {
             stack.append(Frame(mode: mode, statement: statement))

@@ -28,7 +28,9 @@ struct Statement: Sendable {
     }
 
     func location(of name: String) -> SourceLocation {
-        guard let item = items.first(where: { $0.name == name }) else { return location }
+        guard let item = items.first(where: { !$0.isKeyword && $0.name == name }) ?? items.first(where: { $0.name == name }) else {
+            return location
+        }
         return SourceLocation(file: location.file, line: location.line, column: item.column)
     }
 

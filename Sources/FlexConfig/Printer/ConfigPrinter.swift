@@ -5,9 +5,12 @@ import HubVocabulary
 /// output back gives the same model (`FlexConfigTests` checks this on every fixture).
 struct ConfigPrinter {
     private var lines: [String] = []
+    /// Print `<redacted>` for keys and passwords (for `config diff` output).
+    private var redactSecrets = false
 
-    static func show(_ config: FlexConfiguration) -> String {
+    static func show(_ config: FlexConfiguration, redactingSecrets: Bool = false) -> String {
         var printer = ConfigPrinter()
+        printer.redactSecrets = redactingSecrets
         printer.print(config)
         return printer.lines.joined(separator: "\n") + "\n"
     }
@@ -20,7 +23,9 @@ struct ConfigPrinter {
         return needsQuotes ? "\"" + text + "\"" : text
     }
 
-    static func secret(_ secret: SecretBytes) -> String { word(String(decoding: secret.revealedBytes(), as: UTF8.self)) }
+    func secret(_ secret: SecretBytes) -> String {
+        redactSecrets ? "<redacted>" : Self.word(String(decoding: secret.revealedBytes(), as: UTF8.self))
+    }
 
     private mutating func line(_ depth: Int, _ words: String...) {
         lines.append(String(repeating: " ", count: depth) + words.filter { !$0.isEmpty }.joined(separator: " "))
@@ -101,9 +106,9 @@ struct ConfigPrinter {
         if let dynamic = aaa.dynamicAuthorization {
             line(0, "aaa server radius dynamic-author")
             for client in dynamic.clients {
-                line(1, "client", client.host, client.vrf.map { "vrf \(Self.word($0))" } ?? "", client.key.map { "server-key " + Self.secret($0) } ?? "")
+                line(1, "client", client.host, client.vrf.map { "vrf \(Self.word($0))" } ?? "", client.key.map { "server-key " + secret($0) } ?? "")
             }
-            if let key = dynamic.serverKey { line(1, "server-key", Self.secret(key)) }
+            if let key = dynamic.serverKey { line(1, "server-key", secret(key)) }
             if dynamic.port != 1700 { line(1, "port", "\(dynamic.port)") }
             if dynamic.authType != .any { line(1, "auth-type", dynamic.authType.rawValue) }
             if dynamic.ignoreSessionKey { line(1, "ignore session-key") }
@@ -115,8 +120,8 @@ struct ConfigPrinter {
     private mutating func printUser(_ user: LocalUser) {
         let privilege = user.privilege.map { "privilege \($0)" } ?? ""
         switch user.credential {
-        case .password(let type, let secret): line(0, "username", Self.word(user.name), privilege, "password", "\(type)", Self.secret(secret))
-        case .secret(let type, let secret): line(0, "username", Self.word(user.name), privilege, "secret", "\(type)", Self.secret(secret))
+        case .password(let type, let value): line(0, "username", Self.word(user.name), privilege, "password", "\(type)", secret(value))
+        case .secret(let type, let value): line(0, "username", Self.word(user.name), privilege, "secret", "\(type)", secret(value))
         }
     }
 
@@ -242,9 +247,9 @@ struct ConfigPrinter {
                 default: break
                 }
             }
-            if let key = peer.key { line(2, "pre-shared-key", Self.secret(key)) }
-            if let key = peer.localKey { line(2, "pre-shared-key local", Self.secret(key)) }
-            if let key = peer.remoteKey { line(2, "pre-shared-key remote", Self.secret(key)) }
+            if let key = peer.key { line(2, "pre-shared-key", secret(key)) }
+            if let key = peer.localKey { line(2, "pre-shared-key local", secret(key)) }
+            if let key = peer.remoteKey { line(2, "pre-shared-key remote", secret(key)) }
             line(1, "!")
         }
         bang()
@@ -279,14 +284,14 @@ struct ConfigPrinter {
         switch p.localAuthentication {
         case .rsaSignature?: line(1, "authentication local rsa-sig")
         case .ecdsaSignature?: line(1, "authentication local ecdsa-sig")
-        case .preShared(let key)?: line(1, "authentication local pre-share", key.map { "key " + Self.secret($0) } ?? "")
+        case .preShared(let key)?: line(1, "authentication local pre-share", key.map { "key " + secret($0) } ?? "")
         case nil: break
         }
         for method in p.remoteAuthentication {
             switch method {
             case .rsaSignature: line(1, "authentication remote rsa-sig")
             case .ecdsaSignature: line(1, "authentication remote ecdsa-sig")
-            case .preShared(let key): line(1, "authentication remote pre-share", key.map { "key " + Self.secret($0) } ?? "")
+            case .preShared(let key): line(1, "authentication remote pre-share", key.map { "key " + secret($0) } ?? "")
             case .eap(let query, let timeout):
                 line(1, "authentication remote eap", query ? "query-identity" : "",
                      timeout == IOSDefaults.eapTimeoutSeconds ? "" : "timeout \(timeout)")
@@ -298,7 +303,7 @@ struct ConfigPrinter {
         case .local(let name)?: line(1, "keyring local", Self.word(name))
         case .aaa(let list, let mangler, let password)?:
             line(1, "keyring aaa", Self.word(list), mangler.map { "name-mangler \(Self.word($0))" } ?? "",
-                 password.map { "password " + Self.secret($0) } ?? "")
+                 password.map { "password " + secret($0) } ?? "")
         case nil: break
         }
         for use in p.trustpoints { line(1, "pki trustpoint", Self.word(use.trustpoint), use.usage == .both ? "" : use.usage.rawValue) }
@@ -439,7 +444,7 @@ struct ConfigPrinter {
             line(0, "radius-server host", "\(address)", ports.trimmingBlanks(),
                  server.timeoutSeconds == 5 ? "" : "timeout \(server.timeoutSeconds)",
                  server.retransmit == 3 ? "" : "retransmit \(server.retransmit)",
-                 server.key.map { "key " + Self.secret($0) } ?? "")
+                 server.key.map { "key " + secret($0) } ?? "")
             bang()
             return
         }
@@ -452,7 +457,7 @@ struct ConfigPrinter {
             }
             line(1, "address", family, "\(address)", ports.trimmingBlanks())
         }
-        if let key = server.key { line(1, "key", Self.secret(key)) }
+        if let key = server.key { line(1, "key", secret(key)) }
         if server.timeoutSeconds != 5 { line(1, "timeout", "\(server.timeoutSeconds)") }
         if server.retransmit != 3 { line(1, "retransmit", "\(server.retransmit)") }
         bang()
