@@ -122,7 +122,7 @@ extension ModelBuilder {
         config.ipsec.transformSets.removeAll { $0.name == name }
         if s.negated { return }
         var transforms: [TransformSet.Transform] = []
-        for item in s.items.drop(while: { $0.name != "transform-set" }).dropFirst() {
+        for item in s.items.drop(while: { $0.isKeyword || $0.name != "transform-set" }).dropFirst() {
             if let bits = Int(item.name), !transforms.isEmpty {
                 transforms[transforms.count - 1].keyBits = bits
             } else {

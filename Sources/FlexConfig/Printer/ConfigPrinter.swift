@@ -39,6 +39,7 @@ struct ConfigPrinter {
         if let hostname = c.hostname { line(0, "hostname", hostname); bang() }
         printAAA(c)
         for user in c.users { printUser(user) }
+        if !c.users.isEmpty { bang() }
         printPKI(c.pki)
         printIKEv2(c.ikev2)
         printIPsec(c.ipsec)
@@ -182,6 +183,7 @@ struct ConfigPrinter {
         if let mtu = ikev2.fragmentationMTU { line(0, "crypto ikev2 fragmentation", mtu == 576 ? "" : "mtu \(mtu)") }
         if let seconds = ikev2.natKeepaliveSeconds { line(0, "crypto ikev2 nat keepalive", "\(seconds)") }
         if !ikev2.httpURLCertificates { line(0, "no crypto ikev2 http-url cert") }
+        if lines.last != "!" { bang() }
     }
 
     private mutating func printAuthorizationPolicy(_ p: AuthorizationPolicy) {
@@ -344,6 +346,7 @@ struct ConfigPrinter {
         }
         if ipsec.lifetimeSeconds != 3600 { line(0, "crypto ipsec security-association lifetime seconds", "\(ipsec.lifetimeSeconds)") }
         if ipsec.lifetimeKilobytes != 4_608_000 { line(0, "crypto ipsec security-association lifetime kilobytes", "\(ipsec.lifetimeKilobytes)") }
+        if lines.last != "!" && !lines.isEmpty { bang() }
         for p in ipsec.profiles where !p.isBuiltIn {
             line(0, "crypto ipsec profile", Self.word(p.name))
             if let description = p.description { line(1, "description", description) }
