@@ -6,6 +6,7 @@ extension ModelBuilder {
     }
 
     mutating func checkSemantics() {
+        var warnedTrustpoints = Set<String>()
         for profile in config.ikev2.profiles {
             let here = place("crypto ikev2 profile", profile.name)
             let label = "ikev2 profile '\(profile.name)'"
@@ -44,6 +45,7 @@ extension ModelBuilder {
                     log.error(here, "\(label): 'authentication local' with signatures needs a 'crypto pki trustpoint'")
                 }
                 for trustpoint in trustpoints where trustpoint.certificateFile == nil || trustpoint.privateKeyFile == nil {
+                    guard warnedTrustpoints.insert(trustpoint.name).inserted else { continue }
                     log.warning(place("crypto pki trustpoint", trustpoint.name),
                                 "trustpoint '\(trustpoint.name)' has no 'certificate-file' and 'private-key-file'; on Linux they are needed to sign as \(label) requires")
                 }

@@ -131,6 +131,7 @@ struct CommandMatcher: Sendable {
     static func list(_ keywords: [String], _ arguments: [String]) -> String {
         let all = keywords.map { "'\($0)'" } + arguments
         if all.isEmpty { return "the end of the command" }
+        if all.count == 2, all[1] == "the end of the command" { return all[0] + " or the end of the command" }
         if all.count == 1 { return all[0] }
         return "one of " + all.joined(separator: ", ")
     }
@@ -212,7 +213,10 @@ struct CommandMatcher: Sendable {
                 if !finished.isEmpty { break }
                 let redacted = threads.contains { $0.sawSecret }
                 let quoted = redacted ? "<redacted>" : "'\(word.text)'"
-                let (keywords, arguments) = expectations(of: live)
+                var (keywords, arguments) = expectations(of: live)
+                if live.contains(where: { accepting[$0.state] != nil }), index > firstWord {
+                    arguments.append("the end of the command")
+                }
                 let message: String
                 if index == firstWord {
                     message = "unknown command \(quoted)"

@@ -96,8 +96,10 @@ struct ConfigParser {
                 best = (frameIndex, failure)
             }
         }
-        if inIgnoredBlock { return }
         guard let best else { return }
+        // Inside an ignored block only a line that is recognisably a global command
+        // (two keywords matched) is reported; everything else belongs to the block.
+        if inIgnoredBlock, best.failure.wordIndex < firstWord + 2 { return }
         let mode = stack[best.frame].mode
         var message = best.failure.message
         if best.failure.wordIndex == firstWord {
