@@ -15,6 +15,8 @@ struct CommandMatcher: Sendable {
     private var edges: [[Edge]] = []
     private var accepting: [Int?] = []
     private var start = 0
+    /// The epsilon closure of the start state, computed once.
+    private var startThreads: [Thread] = []
 
     init(commands: [Syntax]) {
         start = newState()
@@ -22,6 +24,7 @@ struct CommandMatcher: Sendable {
             let end = compile(syntax, from: start)
             accepting[end] = index
         }
+        startThreads = closure([Thread(state: start, items: [], skip: 0, sawSecret: false)])
     }
 
     private mutating func newState() -> Int {
@@ -93,12 +96,14 @@ struct CommandMatcher: Sendable {
     }
 
     private func closure(_ threads: [Thread]) -> [Thread] {
-        var seen = Set<Int>()
+        // Thread sets are small after the first word, so a linear search beats hashing.
+        var seen: [Int] = []
         var result: [Thread] = []
         var stack = threads.reversed() as [Thread]
         while let thread = stack.popLast() {
             let key = thread.state &* 4 &+ thread.skip
-            guard seen.insert(key).inserted else { continue }
+            guard !seen.contains(key) else { continue }
+            seen.append(key)
             result.append(thread)
             if thread.skip == 0 {
                 for target in epsilons[thread.state].reversed() {
@@ -137,14 +142,14 @@ struct CommandMatcher: Sendable {
     }
 
     /// The first keywords of this mode's commands: "valid commands here".
-    var firstKeywords: [String] { expectations(of: closure([Thread(state: start, items: [], skip: 0, sawSecret: false)])).keywords }
+    var firstKeywords: [String] { expectations(of: startThreads).keywords }
 
     /// Matches `line.words[from...]` against every command of the mode.
     /// With `exactFirstKeyword`, the command's first word must be written in full (used
     /// inside ignored blocks, whose own commands would otherwise abbreviate global ones).
     func match(_ line: SourceLine, from firstWord: Int, exactFirstKeyword: Bool = false) -> Outcome {
         let words = line.words
-        var threads = closure([Thread(state: start, items: [], skip: 0, sawSecret: false)])
+        var threads = startThreads
         var finished: [Thread] = []
         var index = firstWord
         while index < words.count {
@@ -156,11 +161,12 @@ struct CommandMatcher: Sendable {
                 next.append(thread)
             }
             let lowered = word.text.lowercased()
-            var candidates = Set<String>()
+            var candidates: [String] = []
             for thread in live {
                 for edge in edges[thread.state] {
-                    if case .keyword(let keyword) = edge.label, !word.quoted, keyword.hasPrefix(lowered), !lowered.isEmpty {
-                        candidates.insert(keyword)
+                    if case .keyword(let keyword) = edge.label, !word.quoted, keyword.hasPrefix(lowered), !lowered.isEmpty,
+                       !candidates.contains(keyword) {
+                        candidates.append(keyword)
                     }
                 }
             }
@@ -185,7 +191,7 @@ struct CommandMatcher: Sendable {
                         advanced.state = edge.target
                         switch kind {
                         case .text, .delimited:
-                            advanced.items.append(MatchedItem(name: name, value: .word(line.rawText(fromColumn: word.column)), column: word.column))
+                            advanced.items.append(MatchedItem(name: name, value: .word(line.rawText(fromOffset: word.offset)), column: word.column))
                             finished.append(advanced)
                         case .interface:
                             switch InterfaceName.read(word.text, next: index + 1 < words.count ? words[index + 1].text : nil) {
@@ -241,7 +247,7 @@ struct CommandMatcher: Sendable {
         }
         if let best { return .matched(command: best.command, items: best.items) }
         let (keywords, arguments) = expectations(of: threads)
-        let column = line.characters.count + 1
+        let column = line.endColumn
         return .failed(Failure(wordIndex: words.count, column: column,
                                message: "incomplete command; expected " + CommandMatcher.list(keywords, arguments)))
     }

@@ -75,7 +75,7 @@ struct ConfigParser {
         let negated = first == "no" && !line.words[0].quoted
         let firstWord = negated ? 1 : 0
         if negated, line.words.count == 1 {
-            log.error(location(line, column: line.characters.count + 1), "incomplete command; expected a command after 'no'")
+            log.error(location(line, column: line.endColumn), "incomplete command; expected a command after 'no'")
             return
         }
 
@@ -164,7 +164,7 @@ struct ConfigParser {
                 log.error(location(line, column: column), "banner delimiter '\(delimiter)' is never closed")
                 return nil
             }
-            text += "\n" + String(lines[index].characters)
+            text += "\n" + lines[index].text
             index += 1
         }
     }

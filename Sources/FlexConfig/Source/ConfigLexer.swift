@@ -4,6 +4,8 @@ struct Word: Hashable, Sendable {
     var text: String
     /// 1-based column of the first character (the opening quote when quoted).
     var column: Int
+    /// Byte offset of the first character in the line, for rest-of-line arguments.
+    var offset: Int
     /// Whether the word was written in quotes (`"ip mtu 1100"`).
     var quoted: Bool
 }
@@ -20,75 +22,100 @@ struct SourceLine: Sendable {
     }
 
     var number: Int
-    /// The characters of the line, for columns and rest-of-line arguments.
-    var characters: [Character]
+    /// The line's UTF-8 bytes (without the line break).
+    var bytes: ArraySlice<UInt8>
     var kind: Kind
     var words: [Word]
+    /// The column just after the last character.
+    var endColumn: Int
 
-    /// The raw text from `column` (1-based) to the end of the line, trailing blanks removed.
-    func rawText(fromColumn column: Int) -> String {
-        let start = max(0, min(characters.count, column - 1))
-        var end = characters.count
-        while end > start, characters[end - 1] == " " || characters[end - 1] == "\t" { end -= 1 }
-        return String(characters[start..<end])
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The raw text from byte `offset` to the end of the line, trailing blanks removed.
+    func rawText(fromOffset offset: Int) -> String {
+        let start = bytes.startIndex + max(0, min(bytes.count, offset))
+        var end = bytes.endIndex
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
 
-/// Splits configuration text into lines and words. Indentation carries no meaning.
-/// Quotes: `"…"` groups words; typographic quotes `“…”` (as found in documents copied
-/// from a PDF) are accepted with a warning.
+/// Splits configuration text into lines and words, working on UTF-8 bytes (columns count
+/// Unicode scalars). Indentation carries no meaning. Quotes: `"…"` groups words;
+/// typographic quotes `“…”` (as found in documents copied from a PDF) are accepted with a warning.
 enum ConfigLexer {
+    private static let openingCurly: [UInt8] = [0xE2, 0x80, 0x9C]
+    private static let closingCurly: [UInt8] = [0xE2, 0x80, 0x9D]
+
     static func lines(of text: String, file: String, log: inout DiagnosticLog) -> [SourceLine] {
+        let all = Array(text.utf8)
         var result: [SourceLine] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var start = 0
+        while start <= all.count {
+            var end = start
+            while end < all.count, all[end] != 0x0A { end += 1 }
             number += 1
-            var characters = Array(rawLine)
-            if characters.last == "\r" { characters.removeLast() }
-            result.append(lex(characters, number: number, file: file, log: &log))
+            var lineEnd = end
+            if lineEnd > start, all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            result.append(lex(all[start..<lineEnd], number: number, file: file, log: &log))
+            start = end + 1
         }
         return result
     }
 
-    private static func isBlank(_ character: Character) -> Bool {
-        character == " " || character == "\t" || character == "\u{0B}" || character == "\u{0C}"
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C
     }
 
-    private static func lex(_ characters: [Character], number: Int, file: String, log: inout DiagnosticLog) -> SourceLine {
-        var index = 0
-        while index < characters.count, isBlank(characters[index]) { index += 1 }
-        if index == characters.count {
-            return SourceLine(number: number, characters: characters, kind: .blank, words: [])
+    private static func matches(_ bytes: ArraySlice<UInt8>, at index: Int, _ pattern: [UInt8]) -> Bool {
+        guard index + pattern.count <= bytes.endIndex else { return false }
+        for (offset, byte) in pattern.enumerated() where bytes[index + offset] != byte { return false }
+        return true
+    }
+
+    private static func lex(_ bytes: ArraySlice<UInt8>, number: Int, file: String, log: inout DiagnosticLog) -> SourceLine {
+        let ascii = bytes.allSatisfy { $0 < 0x80 }
+        // Columns count scalars: every byte that does not continue a UTF-8 sequence.
+        func column(_ index: Int) -> Int {
+            if ascii { return index - bytes.startIndex + 1 }
+            return bytes[bytes.startIndex..<index].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
         }
-        if characters[index] == "!" {
-            return SourceLine(number: number, characters: characters, kind: .bang, words: [])
+        let endColumn = column(bytes.endIndex)
+        var index = bytes.startIndex
+        while index < bytes.endIndex, isBlank(bytes[index]) { index += 1 }
+        if index == bytes.endIndex {
+            return SourceLine(number: number, bytes: bytes, kind: .blank, words: [], endColumn: endColumn)
+        }
+        if bytes[index] == UInt8(ascii: "!") {
+            return SourceLine(number: number, bytes: bytes, kind: .bang, words: [], endColumn: endColumn)
         }
         var words: [Word] = []
-        while index < characters.count {
-            if isBlank(characters[index]) { index += 1; continue }
+        while index < bytes.endIndex {
+            if isBlank(bytes[index]) { index += 1; continue }
             let start = index
-            let opening = characters[index]
-            if opening == "\"" || opening == "\u{201C}" {
-                let closing: Character = opening == "\"" ? "\"" : "\u{201D}"
-                var end = index + 1
-                while end < characters.count, characters[end] != closing { end += 1 }
-                let location = SourceLocation(file: file, line: number, column: start + 1)
-                if end == characters.count {
-                    log.error(location, "unterminated quoted string: expected a closing \(closing == "\"" ? "'\"'" : "'\u{201D}'")")
-                    words.append(Word(text: String(characters[(start + 1)...]), column: start + 1, quoted: true))
+            let straight = bytes[index] == 0x22
+            let curly = !straight && matches(bytes, at: index, openingCurly)
+            if straight || curly {
+                let openingLength = straight ? 1 : 3
+                var end = index + openingLength
+                while end < bytes.endIndex, !(straight ? bytes[end] == 0x22 : matches(bytes, at: end, closingCurly)) { end += 1 }
+                let location = SourceLocation(file: file, line: number, column: column(start))
+                let text = String(decoding: bytes[(start + openingLength)..<end], as: UTF8.self)
+                words.append(Word(text: text, column: column(start), offset: start - bytes.startIndex, quoted: true))
+                if end == bytes.endIndex {
+                    log.error(location, "unterminated quoted string: expected a closing \(straight ? "'\"'" : "'\u{201D}'")")
                     index = end
                     continue
                 }
-                if opening != "\"" {
-                    log.warning(location, "typographic quotes '\u{201C}…\u{201D}' taken as '\"…\"'")
-                }
-                words.append(Word(text: String(characters[(start + 1)..<end]), column: start + 1, quoted: true))
-                index = end + 1
+                if curly { log.warning(location, "typographic quotes '\u{201C}…\u{201D}' taken as '\"…\"'") }
+                index = end + (straight ? 1 : 3)
                 continue
             }
-            while index < characters.count, !isBlank(characters[index]) { index += 1 }
-            words.append(Word(text: String(characters[start..<index]), column: start + 1, quoted: false))
+            while index < bytes.endIndex, !isBlank(bytes[index]) { index += 1 }
+            words.append(Word(text: String(decoding: bytes[start..<index], as: UTF8.self), column: column(start),
+                              offset: start - bytes.startIndex, quoted: false))
         }
-        return SourceLine(number: number, characters: characters, kind: .command, words: words)
+        return SourceLine(number: number, bytes: bytes, kind: .command, words: words, endColumn: endColumn)
     }
 }
