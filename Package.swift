@@ -45,13 +45,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
-            "HubVocabulary", "IKEWire", "IKECrypto",
+            "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzIKEWire", dependencies: ["CFuzzerDriver", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .executableTarget(name: "FuzzFlexConfig", dependencies: ["CFuzzerDriver", "FlexConfig"]),
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),

@@ -4,5 +4,6 @@ extension IKEHubBench {
     /// Every benchmark subcommand.
     static let registeredBenchmarks: [any ParsableCommand.Type] = [
         MicroBenchmark.self,
+        ConfigParseBenchmark.self,
     ]
 }
