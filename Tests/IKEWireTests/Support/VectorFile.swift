@@ -108,3 +108,43 @@ func parseError(_ bytes: [UInt8]) -> IKEParseError? {
         return error
     }
 }
+
+// MARK: - Hand-built messages (RFC 7296 §3.1 layout, written out in the test)
+
+/// Hex to octets for hand-written layouts; spaces allowed.
+func bytes(_ hex: String) -> [UInt8] {
+    Hex.decode(hex) ?? []
+}
+
+/// An IKE header (SPIi 0x0102030405060708, SPIr 0) followed by `body`, with Length set.
+func handBuiltMessage(firstPayload: UInt8, exchange: UInt8 = 34, flags: UInt8 = 0x08, messageID: UInt32 = 0,
+                      version: UInt8 = 0x20, body: [UInt8]) -> [UInt8] {
+    let length = 28 + body.count
+    var header: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, firstPayload, version, exchange, flags]
+    header += (0..<4).map { UInt8(truncatingIfNeeded: messageID >> (24 - 8 * UInt32($0))) }
+    header += (0..<4).map { UInt8(truncatingIfNeeded: length >> (24 - 8 * $0)) }
+    return header + body
+}
+
+/// One generic payload: Next Payload, flags octet, Length, body.
+func handBuiltPayload(next: UInt8, flags: UInt8 = 0, body: [UInt8]) -> [UInt8] {
+    let length = 4 + body.count
+    return [next, flags, UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)] + body
+}
+
+/// Parses a single payload of `type` from its body via a one-payload message.
+func parseSinglePayload(type: UInt8, flags: UInt8 = 0, body: [UInt8]) throws(IKEParseError) -> Payload {
+    let message = try IKEMessage.parse(handBuiltMessage(firstPayload: type, body: handBuiltPayload(next: 0, flags: flags, body: body)))
+    guard let payload = message.payloads.first else { throw .invalidSyntax(payload: nil, offset: 0, reason: "no payload") }
+    return payload
+}
+
+/// The error thrown by `body`, if any.
+func thrownError<T>(_ body: () throws(IKEParseError) -> T) -> IKEParseError? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        return error
+    }
+}
