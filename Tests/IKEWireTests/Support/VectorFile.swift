@@ -12,8 +12,23 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    /// True when the file is a UDP 4500 datagram starting with the non-ESP marker.
-    var hasNonESPMarker: Bool { directives["udp-port"]?.hasPrefix("4500") ?? false }
+    /// True for a decrypted SK plaintext (`# content: sk-plaintext`) rather than a message.
+    var isPlaintext: Bool { directives["content"] == "sk-plaintext" }
+
+    /// True when the file is a UDP 4500 datagram starting with the non-ESP marker: said by
+    /// `# udp-port: 4500`, or recognised (four zero octets, then a version 2 header), so
+    /// captures added without the directive work too.
+    var hasNonESPMarker: Bool {
+        if directives["udp-port"]?.hasPrefix("4500") ?? false { return true }
+        return bytes.count >= 32 && bytes[0..<4].allSatisfy { $0 == 0 } && bytes[21] >> 4 == 2
+    }
+
+    /// The first inner payload type of a plaintext vector (`# first-payload: IDi` or a number).
+    var firstPayload: PayloadType {
+        let text = directives["first-payload"] ?? "none"
+        if let number = UInt8(text) { return PayloadType(number) }
+        return (0...255).map { PayloadType(UInt8($0)) }.first { $0.abbreviation == text } ?? .none
+    }
 
     /// The IKE message octets (marker removed through the classifier under test).
     var messageBytes: [UInt8] {
@@ -56,7 +71,9 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
     }
 
     /// All IKE message vectors.
-    static let all: [VectorFile] = load()
+    static let all: [VectorFile] = load().filter { !$0.isPlaintext }
+    /// Decrypted SK plaintexts (payloads ‖ padding ‖ Pad Length).
+    static let plaintexts: [VectorFile] = load().filter(\.isPlaintext)
     /// UDP datagram vectors (ESP, keepalive) for the classifier.
     static let datagrams: [VectorFile] = load("Vectors/udp")
 
