@@ -1,3 +1,4 @@
+import HubVocabulary
 import Testing
 @testable import IKEWire
 
@@ -42,5 +43,38 @@ struct VectorPlaintextTests {
         let vector = try #require(VectorFile.plaintexts.first { $0.name == "wireshark-ccm12-informational-request-decrypted" })
         let inner = try EncryptedPayload.innerPayloads(fromPlaintext: vector.bytes, firstPayload: .delete)
         #expect(inner == [.delete(.ikeSA)])
+    }
+
+    /// Each hand-built round against the table of its IKE_AUTH round or exchange.
+    static let roundTables: [(String, MessageRuleTable)] = [
+        ("handbuilt-ike_auth-request-decrypted", MessageRules.ikeAuthInitialRequest),
+        ("handbuilt-ike_auth-eap-request-decrypted", MessageRules.ikeAuthEAPRequest),
+        ("handbuilt-ike_auth-response-decrypted", MessageRules.ikeAuthResponse),
+        ("handbuilt-ike_auth-final-response-decrypted", MessageRules.ikeAuthResponse),
+        ("handbuilt-create_child_sa-request-decrypted", MessageRules.createChildSARequest),
+        ("handbuilt-informational-request-decrypted", MessageRules.informationalRequest),
+        ("wireshark-ccm12-informational-request-decrypted", MessageRules.informationalRequest),
+        ("rfc7634-informational-request-decrypted", MessageRules.informationalRequest),
+    ]
+
+    @Test(arguments: roundTables)
+    func testInnerChain_satisfiesTheRulesOfItsRound(name: String, table: MessageRuleTable) throws {
+        let vector = try #require(VectorFile.plaintexts.first { $0.name == name })
+        let inner = try EncryptedPayload.innerPayloads(fromPlaintext: vector.bytes, firstPayload: vector.firstPayload)
+        let header = IKEHeader(initiatorSPI: IKESPI(1), responderSPI: IKESPI(2), exchangeType: table.exchange,
+                               flags: table.isResponse ? [.response] : [.initiator], messageID: MessageID(1))
+        let sk = EncryptedPayload(innerFirstPayload: vector.firstPayload, body: Array(repeating: 0, count: 48))
+        try MessageRules.verify(IKEMessage(header: header, payloads: [.encrypted(sk)]), innerPayloads: inner, against: table)
+    }
+
+    @Test func testHandBuiltFinalResponse_decodesTheCFGReply() throws {
+        let vector = try #require(VectorFile.plaintexts.first { $0.name == "handbuilt-ike_auth-final-response-decrypted" })
+        let inner = try EncryptedPayload.innerPayloads(fromPlaintext: vector.bytes, firstPayload: vector.firstPayload)
+        let cp = try #require(inner.compactMap { if case .configuration(let cp) = $0 { cp } else { nil } }.first)
+        #expect(cp.configurationType == .reply)
+        #expect(try cp.attributes(ofType: .internalIP4Address).first?.decodedValue() == .ipv4(IPv4Address("10.10.0.5")!))
+        #expect(try cp.attributes(ofType: .unityBanner).first?.decodedValue() == .text("Authorised use only"))
+        let lifetime = try #require(inner.compactMap { if case .notify(let n) = $0 { n } else { nil } }.first)
+        #expect(try lifetime.authLifetime() == 28800)
     }
 }
