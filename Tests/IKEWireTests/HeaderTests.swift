@@ -42,6 +42,13 @@ struct HeaderTests {
         #expect(parseError(bytes) == .lengthMismatch(payload: nil, offset: 24, declared: 27, available: 28))
     }
 
+    @Test func testLengthAboveTheMaximumMessageSize_throwsLengthMismatch() {
+        var bytes = handBuiltMessage(firstPayload: 0, body: [])
+        bytes[25] = 0x01   // 0x00010000 = 65 536
+        bytes[27] = 0
+        #expect(parseError(bytes) == .lengthMismatch(payload: nil, offset: 24, declared: 65_536, available: 28))
+    }
+
     @Test func testOctetsAfterTheDeclaredLength_throwLengthMismatch() {
         let bytes = handBuiltMessage(firstPayload: 0, body: []) + [0]
         #expect(parseError(bytes) == .lengthMismatch(payload: nil, offset: 24, declared: 28, available: 29))
