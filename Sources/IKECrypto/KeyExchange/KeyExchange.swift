@@ -49,9 +49,9 @@ public final class KeyExchange: @unchecked Sendable {
     }
 
     /// g^ir from the peer's key exchange data, after the RFC 6989 checks: the length must
-    /// match the group; MODP requires 1 < y < p−1; ECP requires a point on the curve
-    /// (checked by OpenSSL on import and by `EVP_PKEY_public_check`); Curve25519/448
-    /// reject an all-zero result (RFC 8031 §2).
+    /// match the group; MODP requires 1 < y < p−1; ECP requires both coordinates below p
+    /// and a point on the curve (OpenSSL checks both when importing the point);
+    /// Curve25519/448 reject an all-zero result (RFC 8031 §2).
     public func sharedSecret(peer peerValue: [UInt8]) throws(IKECryptoError) -> SecretBytes {
         guard peerValue.count == group.keyExchangeDataLength else {
             throw .invalidKeyExchangeLength(group: group, expected: group.keyExchangeDataLength, actual: peerValue.count)
@@ -63,9 +63,11 @@ public final class KeyExchange: @unchecked Sendable {
             // IKE's g^ir is left-padded to the prime length (RFC 7296 §2.14).
             guard EVP_PKEY_CTX_set_dh_pad(context.pointer, 1) == 1 else { throw .openSSLFailure("EVP_PKEY_CTX_set_dh_pad") }
         }
-        // MODP: the range check above suffices for these safe-prime groups (RFC 6989 §2.1),
-        // and OpenSSL's full check (y^q mod p) costs several times the agreement itself.
-        let validate: Int32 = group.family == .modp ? 0 : 1
+        // No second validation by OpenSSL: for the MODP safe-prime groups the range check
+        // suffices (RFC 6989 §2.1) and OpenSSL's y^q mod p costs several agreements; for the
+        // prime-order NIST curves the on-curve check done on import suffices (RFC 6989 §2.3),
+        // and EVP_PKEY_public_check would add a scalar multiplication per handshake.
+        let validate: Int32 = group.family == .montgomery ? 1 : 0
         let peerSet = withExtendedLifetime(peer) { EVP_PKEY_derive_set_peer_ex(context.pointer, peer.pointer, validate) }
         guard peerSet == 1 else {
             throw .invalidPeerPublicValue(group: group, reason: IKECryptoError.openSSLFailure("EVP_PKEY_derive_set_peer_ex").description)
