@@ -85,6 +85,8 @@ public final class PrivateKey: @unchecked Sendable {
     /// treated as the empty one.
     public init(pemEncoded pem: [UInt8], passphrase: SecretBytes? = nil) throws(IKECryptoError) {
         let bio = try MemoryBIO(pem)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(bio) {} }
         // NUL-terminated passphrase for OpenSSL's default callback (`u` argument).
         var phrase = (passphrase?.revealedBytes() ?? []).map { CChar(bitPattern: $0) } + [0]
         defer { phrase.withUnsafeMutableBufferPointer { OPENSSL_cleanse($0.baseAddress, $0.count) } }
@@ -141,6 +143,8 @@ public final class PublicKey: @unchecked Sendable {
     /// A PEM "PUBLIC KEY" (SubjectPublicKeyInfo).
     public init(pemEncoded pem: [UInt8]) throws(IKECryptoError) {
         let bio = try MemoryBIO(pem)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(bio) {} }
         clearOpenSSLErrors()
         guard let loaded = PEM_read_bio_PUBKEY(bio.pointer, nil, nil, nil) else {
             throw .keyDecodingFailed(IKECryptoError.openSSLFailure("PEM_read_bio_PUBKEY").description)

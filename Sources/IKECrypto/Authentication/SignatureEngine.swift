@@ -4,6 +4,8 @@ internal import COpenSSL
 enum SignatureEngine {
     static func sign(_ message: [UInt8], with key: EVPKey, algorithm: SignatureAlgorithm) throws(IKECryptoError) -> [UInt8] {
         let context = try EVPDigestContext()
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         var keyContext: OpaquePointer?
         let digest = try algorithm.hash.digest.required()
         let started = withExtendedLifetime(key) {
@@ -25,6 +27,8 @@ enum SignatureEngine {
         _ signature: [UInt8], of message: [UInt8], with key: EVPKey, algorithm: SignatureAlgorithm
     ) throws(IKECryptoError) -> Bool {
         let context = try EVPDigestContext()
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         var keyContext: OpaquePointer?
         let digest = try algorithm.hash.digest.required()
         let started = withExtendedLifetime(key) {

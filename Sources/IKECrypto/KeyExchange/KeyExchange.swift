@@ -12,6 +12,11 @@ public final class KeyExchange: @unchecked Sendable {
     public let publicValue: [UInt8]
     private let key: EVPKey
 
+    /// A fresh ephemeral key for `group` (same as `init(group:)`).
+    public static func generate(group: DiffieHellmanGroup) throws(IKECryptoError) -> KeyExchange {
+        try KeyExchange(group: group)
+    }
+
     /// Generates a fresh ephemeral key from OpenSSL's CSPRNG (seeded from the OS).
     public init(group: DiffieHellmanGroup) throws(IKECryptoError) {
         let key = try KeyExchange.generateKey(group)
@@ -58,6 +63,8 @@ public final class KeyExchange: @unchecked Sendable {
         }
         let peer = try PeerPublicKey.importing(peerValue, group: group)
         let context = try EVPKeyContext(for: key)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_derive_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_derive_init") }
         if group.family == .modp {
             // IKE's g^ir is left-padded to the prime length (RFC 7296 §2.14).
@@ -103,6 +110,8 @@ public final class KeyExchange: @unchecked Sendable {
         } else {
             context = try EVPKeyContext(for: GroupParameters.of(group).domainKey())
         }
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_keygen_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_keygen_init") }
         var generated: OpaquePointer?
         guard EVP_PKEY_generate(context.pointer, &generated) == 1, let generated else {
