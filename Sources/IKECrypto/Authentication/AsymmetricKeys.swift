@@ -78,6 +78,7 @@ private final class MemoryBIO {
 /// Immutable; signing creates its own contexts, so one key may be used from any thread.
 public final class PrivateKey: @unchecked Sendable {
     let key: EVPKey
+    /// RSA with its modulus size, or the ECDSA curve.
     public let kind: AsymmetricKeyKind
 
     /// Any PEM private key OpenSSL reads ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
@@ -138,6 +139,7 @@ public final class PrivateKey: @unchecked Sendable {
 /// Immutable; safe to share between threads.
 public final class PublicKey: @unchecked Sendable {
     let key: EVPKey
+    /// RSA with its modulus size, or the ECDSA curve.
     public let kind: AsymmetricKeyKind
 
     /// A PEM "PUBLIC KEY" (SubjectPublicKeyInfo).

@@ -10,6 +10,7 @@ import HubVocabulary
 /// re-encoded). The nonces are Nonce payload bodies. RestOfIDPayload is the ID payload
 /// body: ID Type (1) ‖ RESERVED (3) ‖ identification data.
 public struct AuthenticationOctets: Hashable, Sendable {
+    /// The octets to sign or MAC.
     public let bytes: [UInt8]
 
     /// Octets assembled elsewhere, e.g. received by the auth broker from the IKE frontend

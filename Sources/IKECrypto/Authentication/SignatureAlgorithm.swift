@@ -46,11 +46,13 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
     /// ECDSA with the hash; the signature is the DER Ecdsa-Sig-Value (RFC 7427 §3).
     case ecdsa(SignatureHash)
 
+    /// Every algorithm with an AlgorithmIdentifier we sign with and accept.
     public static let allSupported: [SignatureAlgorithm] =
         SignatureHash.allCases.map { .rsaPKCS1v15($0) }
         + [.rsaPSS(.sha256), .rsaPSS(.sha384), .rsaPSS(.sha512)]
         + SignatureHash.allCases.map { .ecdsa($0) }
 
+    /// The hash the signature is computed over.
     public var hash: SignatureHash {
         switch self {
         case .rsaPKCS1v15(let hash), .rsaPSS(let hash), .ecdsa(let hash): hash

@@ -20,7 +20,9 @@ import HubVocabulary
 /// its IKE SA between tasks, but it must not be used by two threads at once; the IKE SA
 /// that owns it serialises its messages anyway.
 public final class EncryptedPayloadCipher: @unchecked Sendable {
+    /// The negotiated ENCR transform.
     public let encryption: EncryptionTransform
+    /// The negotiated INTEG transform; `nil` with an AEAD.
     public let integrity: IntegrityAlgorithm?
 
     private enum Engine {

@@ -7,6 +7,7 @@ import HubVocabulary
 /// Immutable after creation; `sharedSecret(peer:)` builds its own OpenSSL context per
 /// call, so one instance may be used from any thread.
 public final class KeyExchange: @unchecked Sendable {
+    /// The group of this exchange (the KE payload's DH Group Num).
     public let group: DiffieHellmanGroup
     /// The key exchange data of our KE payload (RFC 7296 §3.4), `group.keyExchangeDataLength` octets.
     public let publicValue: [UInt8]
