@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "HubStorage", dependencies: ["CSQLite"]),
         .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
+        .target(name: "Netlink", dependencies: ["HubVocabulary", "CLinux"]),
 
         // MARK: - Process libraries (one per process; they talk only over IPC)
         .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
@@ -64,6 +65,7 @@ let package = Package(
         .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
         .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "AccountingTests", dependencies: ["Accounting", "RADIUS", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
