@@ -14,6 +14,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // MARK: - Native libraries (system library → shim header → Swift layer)
@@ -30,6 +35,14 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
+
+        // MARK: - IPC spine (DESIGN.md §3): schema, transport, daemon scaffolding, processes
+        .target(name: "HubIPC", dependencies: [
+            "HubVocabulary", "ZeroMQ",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], exclude: ["Generated/regenerate.sh"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
