@@ -64,6 +64,10 @@ let package = Package(
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "HubIPCTests", dependencies: [
+            "HubIPC", "HubVocabulary", "ZeroMQ",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
