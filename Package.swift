@@ -64,9 +64,11 @@ let package = Package(
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HubIPCTests", dependencies: [
             "HubIPC", "HubVocabulary", "ZeroMQ",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -41,19 +41,13 @@ public struct CurveKeyPair: Sendable, CustomStringConvertible {
     /// The 32 octets of a 40-character Z85 key, or nil if it is not one.
     public static func decode(z85 text: String) -> [UInt8]? {
         guard text.utf8.count == 40 else { return nil }
-        var out = [UInt8](repeating: 0, count: 32)
-        let ok = out.withUnsafeMutableBufferPointer { buffer in
-            zmq_z85_decode(buffer.baseAddress, text) != nil
-        }
-        return ok ? out : nil
+        return Z85.decode(text)
     }
 
-    /// The Z85 text of 32 octets.
+    /// The Z85 text of a 32-octet key.
     public static func encode(z85 octets: [UInt8]) -> String? {
         guard octets.count == 32 else { return nil }
-        var text = [CChar](repeating: 0, count: 41)
-        let ok = octets.withUnsafeBufferPointer { zmq_z85_encode(&text, $0.baseAddress, 32) != nil }
-        return ok ? String(cString: text) : nil
+        return Z85.encode(octets)
     }
 
     public var description: String { "CurveKeyPair(public: \(publicKey), secret: <redacted>)" }
