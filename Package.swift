@@ -8,6 +8,12 @@ let package = Package(
     products: [
         .executable(name: "ikehub", targets: ["ikehub"]),
         .executable(name: "ikehub-bench", targets: ["ikehub-bench"]),
+        .executable(name: "ikehub-authd", targets: ["ikehub-authd"]),
+        .executable(name: "ikehub-auth-worker", targets: ["ikehub-auth-worker"]),
+        .executable(name: "ikehub-ike", targets: ["ikehub-ike"]),
+        .executable(name: "ikehub-addrd", targets: ["ikehub-addrd"]),
+        .executable(name: "ikehub-tunneld", targets: ["ikehub-tunneld"]),
+        .executable(name: "ikehub-acctd", targets: ["ikehub-acctd"]),
         .library(name: "IKEWire", targets: ["IKEWire"]),
         .library(name: "IKECrypto", targets: ["IKECrypto"]),
         .library(name: "FlexConfig", targets: ["FlexConfig"]),
@@ -43,6 +49,32 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ], exclude: ["Generated/regenerate.sh"]),
+        .target(name: "HubDaemon", dependencies: [
+            "HubVocabulary", "HubIPC", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "AuthBroker", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .target(name: "AuthWorker", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
+        .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
+        .executableTarget(name: "ikehub-ike", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-addrd", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-tunneld", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-acctd", dependencies: ["HubDaemon"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [

@@ -9,6 +9,11 @@ public struct IPCRequest: Sendable {
     /// When the caller's budget runs out here (receipt time + `deadline_ms`);
     /// nil if the request has none.
     public let deadline: MonotonicTime?
+
+    public init(envelope: IPCv1Envelope, deadline: MonotonicTime?) {
+        self.envelope = envelope
+        self.deadline = deadline
+    }
 }
 
 /// Answers one request with a reply body. Runs concurrently for requests in flight.

@@ -13,7 +13,8 @@ public struct CurveClientSecurity: Sendable {
         self.serverPublicKey = serverPublicKey
     }
 
-    func apply(to socket: ZMQSocket) throws(ZMQError) {
+    /// Configures `socket` (before it connects or binds).
+    public func apply(to socket: ZMQSocket) throws(ZMQError) {
         try socket.makeCurveClient(keys: keys, serverKey: serverPublicKey)
     }
 }
@@ -32,7 +33,8 @@ public struct CurveServerSecurity: Sendable {
         self.zapDomain = zapDomain
     }
 
-    func apply(to socket: ZMQSocket) throws(ZMQError) {
+    /// Configures `socket` (before it connects or binds).
+    public func apply(to socket: ZMQSocket) throws(ZMQError) {
         try socket.setZAPDomain(zapDomain)
         try socket.makeCurveServer(secretKey: keys.secretKey)
     }
