@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HubIPCTests", dependencies: [
-            "HubIPC", "HubVocabulary", "ZeroMQ",
+            "HubIPC", "HubDaemon", "HubVocabulary", "ZeroMQ",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),

@@ -186,6 +186,7 @@ extension BrokerCore {
             destination = latest
         }
         metrics.answered.increment()
+        metrics.latency.recordNanoseconds(Int64(clamping: MonotonicTime.now().nanoseconds &- request.received.nanoseconds))
         sendToClient(destination, bytes)
     }
 

@@ -39,6 +39,8 @@ struct BrokerRequest {
     var pinned = false
     /// Times dispatched (re-dispatches after a worker died included).
     var dispatches = 0
+    /// When the broker received it (latency metric).
+    var received = MonotonicTime.now()
 }
 
 /// Identifies a request independent of its dispatch: a retry from the requester

@@ -74,6 +74,7 @@ final class ServerCore: @unchecked Sendable {
     private let handler: IPCRequestHandler
     private var replies = ReplyCache()
     private let refusals: RefusalLog
+    private let metrics = IPCMetrics(role: "server")
 
     init(socket: ZMQSocket, loop: IOLoop, logger: Logger, handler: @escaping IPCRequestHandler) {
         self.socket = socket
@@ -109,6 +110,7 @@ final class ServerCore: @unchecked Sendable {
         switch received {
         case .unsupportedMajor(let major, let minor):
             refusals.refused(peerMajor: major, peerMinor: minor, peer: peer)
+            metrics.refused()
             send(to: peer, EnvelopeCodec.encode(.unsupportedMajorReply(peerMajor: major, peerMinor: minor)))
         case .unknownBody(let envelope, let field):
             logger.info("IPC request with unknown body case \(field) from schema v\(envelope.schemaMajor).\(envelope.schemaMinor): answered Unsupported")
@@ -137,10 +139,15 @@ final class ServerCore: @unchecked Sendable {
         let request = IPCRequest(envelope: envelope, deadline: deadline)
         let handler = self.handler
         let loop = self.loop
+        let label = envelope.service.isEmpty ? envelope.bodyName : envelope.service
         Task {
             let body = await handler(request)
+            let outcome = if case .error = body { "error_reply" } else { "ok" }
             let reply = EnvelopeCodec.encode(envelope.reply(body))
-            loop.execute { [self] in complete(key: key, peer: peer, reply: reply) }
+            loop.execute { [self] in
+                metrics.completed(service: label, outcome: outcome, since: now)
+                complete(key: key, peer: peer, reply: reply)
+            }
         }
     }
 
