@@ -26,7 +26,7 @@ VETH_HUB=cap-hub VETH_CLI=cap-cli
 HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip libreswan-psk libreswan-hub-psk"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip libreswan-psk libreswan-rsa libreswan-hub-psk"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -152,6 +152,13 @@ pluto_start() {  # pluto_start <hub|client> <scenario>: a private pluto in that 
   sed "s|@STATE@|$st|g" "$CAP/$scen/$inst.ipsec.conf" > "$st/ipsec.conf"
   cp "$CAP/$scen/$inst.ipsec.secrets" "$st/ipsec.secrets"; chmod 600 "$st/ipsec.secrets"
   certutil -N -d "sql:$st/nss" --empty-password
+  local pk=$WORK/pki/$scen/$inst
+  if [ -d "$pk" ]; then  # CA as trusted peer CA, own cert + key (PKCS#12) under nickname <inst>
+    certutil -A -d "sql:$st/nss" -n ca -t "CT,," -i "$WORK/pki/$scen/ca.crt"
+    openssl pkcs12 -export -in "$pk/x509/$inst.crt" -inkey "$pk/private/$inst.key" -name "$inst" \
+      -passout pass: -out "$st/$inst.p12"
+    pk12util -i "$st/$inst.p12" -d "sql:$st/nss" -W "" >/dev/null
+  fi
   ip netns exec "$(ns_of "$inst")" unshare -m --propagation private \
     sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && exec /usr/libexec/ipsec/pluto --nofork \
            --config "$2/ipsec.conf" --rundir "$2/run" --nssdir "$2/nss" --ipsecdir "$2/ipsec.d" \
@@ -250,7 +257,7 @@ run_libreswan_client() {  # libreswan-* scenarios: pluto is the client, the stro
   log "scenario $scen"
   lsw_prepare
   WITH_IPV6=0 netns_up
-  case $scen in *-ecdsa) pki_make "$scen" ecdsa ;; esac
+  case $scen in *-ecdsa) pki_make "$scen" ecdsa ;; *-rsa) pki_make "$scen" rsa ;; esac
   charon_start hub "$scen" "$(extra_conf "$scen" hub)"
   pluto_start client "$scen"
   tcpdump_start "$WORK/$scen.pcap"

@@ -893,7 +893,9 @@ def main():
                  ("hub_key_pkcs8_der", "hub/private/hub.key", "key"),
                  ("client_cert_der", "client/x509/client.crt", "cert"),
                  ("client_key_pkcs8_der", "client/private/client.key", "key")]
-        client_uses_cert = "client.crt" in open(os.path.join(os.path.dirname(a.desc), "client.conf")).read()
+        cfgs = [os.path.join(os.path.dirname(a.desc), f) for f in ("client.conf", "client.ipsec.conf")]
+        text = "".join(open(f).read() for f in cfgs if os.path.exists(f))
+        client_uses_cert = "client.crt" in text or "leftcert=" in text
         for name, rel, kind in items:
             path = os.path.join(a.pki_dir, rel)
             if not os.path.exists(path) or (name.startswith("client_") and not client_uses_cert):
