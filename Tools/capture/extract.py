@@ -658,7 +658,8 @@ def main():
         if getattr(m, "reassembled", None):
             lines.append(f"# reassembled message (strongSwan log): {m.reassembled}")
         if m.plain is not None:
-            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' in {pre}.keys; "
+            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' "
+                         f"({'unprefixed names' if m.sa_label == 'ike1' else 'rekey1_* names'}) in {pre}.keys; "
                          f"decrypted inner payloads: plain_{i:02d}")
         lines += hexwrap(m.data)
         with open(os.path.join(a.out_wire, fn), "w") as f:
@@ -697,6 +698,8 @@ def main():
         "# exactly plain_NN followed by pad_NN (pad_NN = padding octets + the pad length octet).",
         "# AEAD (RFC 5282 / RFC 7634) sk_e* = key || 4-octet salt; sk_a* then empty. Direction: '_i' keys",
         "# protect messages whose IKE header has the Initiator flag (sent by that SA's original initiator).",
+        "# IKE SA labels used below and in the .hex headers: ike1 = the unprefixed names (spi_i, sk_ei, ...),",
+        "# ike2 = the names with prefix rekey1_ (the IKE SA created by rekeying ike1).",
         "",
     ]
     K.append(kv("ike_proposal", proposal_text[0] if proposal_text else "?"))
