@@ -26,7 +26,7 @@ VETH_HUB=cap-hub VETH_CLI=cap-cli
 HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip libreswan-psk libreswan-rsa libreswan-hub-psk"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip psk-childless psk-auth-failed psk-no-proposal libreswan-psk libreswan-rsa libreswan-hub-psk"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -314,7 +314,7 @@ run_scenario() {
     libreswan-*) run_libreswan_client "$scen"; return ;;
   esac
   local full=0 v6=0 cip=$CLI_IP
-  case $scen in psk-*) full=1 ;; esac
+  case $scen in psk-modp2048|psk-cookie-invalid-ke|psk-aes128gcm16-x25519|psk-chacha20poly1305-ecp256) full=1 ;; esac
   case $scen in ipv6-*) v6=1; cip=$CLI_IP6 ;; esac
   log "scenario $scen"
   WITH_IPV6=$v6 netns_up
@@ -329,9 +329,20 @@ run_scenario() {
     ip netns exec "$NS_CLI" python3 "$CAP/halfopen.py" "$CLI_IP2" "$HUB_IP" >>"$WORK/$scen.actions.txt"
   fi
   tcpdump_start "$WORK/$scen.pcap"
-  sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
-  ping_hub "$HUB_LO_IP"
-  [ $v6 = 1 ] && ping_hub "$HUB_LO_IP6"
+  case $scen in
+    psk-auth-failed|psk-no-proposal)  # expected to fail: the hub's error answer is the point
+      if sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1; then
+        log "$scen: connection unexpectedly succeeded"; return 1; fi ;;
+    psk-childless)
+      sw client --initiate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      sleep 0.5
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP" ;;
+    *)
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP"
+      [ $v6 = 1 ] && ping_hub "$HUB_LO_IP6" ;;
+  esac
   if [ $full = 1 ]; then
     sleep 3        # idle > dpd_delay (2 s): the client sends an empty INFORMATIONAL (liveness check)
     sw client --rekey --child c >>"$WORK/$scen.actions.txt" 2>&1
@@ -344,7 +355,7 @@ run_scenario() {
       sleep 1
     fi
   fi
-  sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1
+  sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || true
   sleep 0.5
   tcpdump_stop
   charon_stop client

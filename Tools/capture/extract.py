@@ -471,114 +471,120 @@ def main():
             if ck[k] != hk[k]:
                 die(f"client and hub disagree on '{k}'")
 
-    # --- IKE SA #1: from IKE_SA_INIT
-    # the IKE_SA_INIT pair that created the SA: the first response with an SA payload and the last
-    # request before it (earlier rounds may have ended in N(COOKIE) or N(INVALID_KE_PAYLOAD))
-    ri = next(i for i, m in enumerate(msgs) if m.exchange == 34 and m.is_response and m.payload(33)[0] is not None)
-    init_resp = msgs[ri]
-    init_req = [m for m in msgs[:ri] if m.exchange == 34 and not m.is_response][-1]
-    sa_body, _ = init_resp.payload(33)
-    _, _, trans = parse_transforms(sa_body)
-    encr_id, encr_kl = trans[1]
-    prf_id = trans[2][0]
-    integ_id = trans.get(3, (0, None))[0]
-    dh_id = trans[4][0]
-    ni = init_req.payload(40)[0][4:]
-    nr = init_resp.payload(40)[0][4:]
-    kei = init_req.payload(34)[0][8:]
-    ker = init_resp.payload(34)[0][8:]
-    h = PRF[prf_id][1]
-    integ = INTEG.get(integ_id) if integ_id else None
-    if encr_kl is None:  # no Key Length attribute: fixed-size cipher (ChaCha20, RFC 7634 §3: 256 bits)
-        if encr_id != 28:
-            die(f"ENCR {encr_id} without key length attribute")
-        encr_kl = 256
-    ekey_len = encr_kl // 8 + ENCR[encr_id][2]
-    akey_len = integ[2] if integ else 0
-    proposal_text = selected(cl, "IKE")
+    # an exchange that ends in N(NO_PROPOSAL_CHOSEN) & co. creates no IKE SA: message files only
+    has_sa = any(m.exchange == 34 and m.is_response and m.payload(33)[0] is not None for m in msgs)
+    if not has_sa and c_keys:
+        die("keys logged but no IKE_SA_INIT response with an SA payload on the wire")
+    sas, proposal_text = [], []
+    if has_sa:
+        # --- IKE SA #1: from IKE_SA_INIT
+        # the IKE_SA_INIT pair that created the SA: the first response with an SA payload and the last
+        # request before it (earlier rounds may have ended in N(COOKIE) or N(INVALID_KE_PAYLOAD))
+        ri = next(i for i, m in enumerate(msgs) if m.exchange == 34 and m.is_response and m.payload(33)[0] is not None)
+        init_resp = msgs[ri]
+        init_req = [m for m in msgs[:ri] if m.exchange == 34 and not m.is_response][-1]
+        sa_body, _ = init_resp.payload(33)
+        _, _, trans = parse_transforms(sa_body)
+        encr_id, encr_kl = trans[1]
+        prf_id = trans[2][0]
+        integ_id = trans.get(3, (0, None))[0]
+        dh_id = trans[4][0]
+        ni = init_req.payload(40)[0][4:]
+        nr = init_resp.payload(40)[0][4:]
+        kei = init_req.payload(34)[0][8:]
+        ker = init_resp.payload(34)[0][8:]
+        h = PRF[prf_id][1]
+        integ = INTEG.get(integ_id) if integ_id else None
+        if encr_kl is None:  # no Key Length attribute: fixed-size cipher (ChaCha20, RFC 7634 §3: 256 bits)
+            if encr_id != 28:
+                die(f"ENCR {encr_id} without key length attribute")
+            encr_kl = 256
+        ekey_len = encr_kl // 8 + ENCR[encr_id][2]
+        akey_len = integ[2] if integ else 0
+        proposal_text = selected(cl, "IKE")
 
-    def check_ike(ks, skeyseed_expect, spi_i, spi_r, n_i, n_r, label):
-        prf_len = h().digest_size
-        stream = prf_plus(h, ks["SKEYSEED"], n_i + n_r + spi_i + spi_r, 3 * prf_len + 2 * akey_len + 2 * ekey_len)
-        if ks["SKEYSEED"] != skeyseed_expect:
-            die(f"{label}: SKEYSEED does not re-derive")
-        want = {}
-        o = 0
-        for name, ln in (("Sk_d secret", prf_len), ("Sk_ai secret", akey_len), ("Sk_ar secret", akey_len),
-                         ("Sk_ei secret", ekey_len), ("Sk_er secret", ekey_len), ("Sk_pi secret", prf_len),
-                         ("Sk_pr secret", prf_len)):
-            want[name] = stream[o:o + ln]
-            o += ln
-        for name, val in want.items():
-            logged = ks.get(name, b"")
-            if logged != val:
-                die(f"{label}: {name} (len {len(logged)}) does not match prf+ re-derivation (len {len(val)})")
+        def check_ike(ks, skeyseed_expect, spi_i, spi_r, n_i, n_r, label):
+            prf_len = h().digest_size
+            stream = prf_plus(h, ks["SKEYSEED"], n_i + n_r + spi_i + spi_r, 3 * prf_len + 2 * akey_len + 2 * ekey_len)
+            if ks["SKEYSEED"] != skeyseed_expect:
+                die(f"{label}: SKEYSEED does not re-derive")
+            want = {}
+            o = 0
+            for name, ln in (("Sk_d secret", prf_len), ("Sk_ai secret", akey_len), ("Sk_ar secret", akey_len),
+                             ("Sk_ei secret", ekey_len), ("Sk_er secret", ekey_len), ("Sk_pi secret", prf_len),
+                             ("Sk_pr secret", prf_len)):
+                want[name] = stream[o:o + ln]
+                o += ln
+            for name, val in want.items():
+                logged = ks.get(name, b"")
+                if logged != val:
+                    die(f"{label}: {name} (len {len(logged)}) does not match prf+ re-derivation (len {len(val)})")
 
-    ks1 = c_keys[0]
-    check_ike(ks1, prf(h, ni + nr, ks1["shared Diffie Hellman secret"]), init_req.spi_i, init_resp.spi_r, ni, nr, "IKE SA 1")
-    sas = [{"label": "ike1", "spi_i": init_req.spi_i, "spi_r": init_resp.spi_r, "keys": ks1, "ni": ni, "nr": nr,
-            "ke_i": kei, "ke_r": ker}]
+        ks1 = c_keys[0]
+        check_ike(ks1, prf(h, ni + nr, ks1["shared Diffie Hellman secret"]), init_req.spi_i, init_resp.spi_r, ni, nr, "IKE SA 1")
+        sas = [{"label": "ike1", "spi_i": init_req.spi_i, "spi_r": init_resp.spi_r, "keys": ks1, "ni": ni, "nr": nr,
+                "ke_i": kei, "ke_r": ker}]
 
-    # --- decrypt every protected message, match strongSwan's logged plaintext
-    recs = crypto_records(cl)
-    by_ct = {}
-    for r in recs:
-        if "encrypted" in r:
-            by_ct.setdefault(r["encrypted"], r)
-    pending_rekeys = {}
+        # --- decrypt every protected message, match strongSwan's logged plaintext
+        recs = crypto_records(cl)
+        by_ct = {}
+        for r in recs:
+            if "encrypted" in r:
+                by_ct.setdefault(r["encrypted"], r)
+        pending_rekeys = {}
 
-    def sa_for(m):
-        for s in sas:
-            if s["spi_i"] == m.spi_i and s["spi_r"] == m.spi_r:
-                return s
-        return None
+        def sa_for(m):
+            for s in sas:
+                if s["spi_i"] == m.spi_i and s["spi_r"] == m.spi_r:
+                    return s
+            return None
 
-    for m in msgs:
-        if m.payloads and m.payloads[-1][0] in (46, 53):
-            s = sa_for(m)
-            if s is None:
-                die(f"no keys for SPIs {m.spi_i.hex()}/{m.spi_r.hex()}")
-            k = s["keys"]
-            ke = k["Sk_ei secret"] if m.from_initiator else k["Sk_er secret"]
-            ka = k["Sk_ai secret"] if m.from_initiator else k["Sk_ar secret"]
-            plain, pad, iv, ct, icv = decrypt_sk(m, encr_id, integ, ke, ka)
-            # strongSwan dumps 'encrypted' without the ICV when encrypting but with it when decrypting
-            r = by_ct.get(ct) or by_ct.get(ct + icv)
-            if r is None:
-                die(f"no strongSwan log record with the ciphertext of {m.exchange_name()} {m.msgid} ({len(ct)} octets {ct[:8].hex()})")
-            if r["plain"] != plain or r["IV"] != iv or r["ICV"] != icv:
-                die(f"logged plaintext/IV/ICV differs from decryption of {m.exchange_name()} {m.msgid}")
-            if r["padding"] != pad:
-                die(f"logged padding differs for {m.exchange_name()} {m.msgid}")
-            m.plain, m.padding, m.sa_label, m.sk_ptype = plain, pad, s["label"], m.payloads[-1][1][0]
-            m.iv, m.icv = iv, icv
-            if m.exchange == 36 and m.payloads[-1][0] == 46:
-                inner = inner_payload(plain, m.sk_ptype)
-                sa_p = [b for t, b in inner if t == 33]
-                nonce = [b for t, b in inner if t == 40]
-                ke_p = [b for t, b in inner if t == 34]
-                if sa_p:
-                    proto, spi, _t = parse_transforms(sa_p[0])
-                    if proto == 1:  # IKE rekey
-                        key = (s["label"], m.msgid, m.from_initiator == (not m.is_response))
-                        entry = pending_rekeys.setdefault((s["label"], m.msgid), {"old": s})
-                        side = "resp" if m.is_response else "req"
-                        entry[side] = {"spi": spi, "nonce": nonce[0][4:], "ke": ke_p[0][8:] if ke_p else b""}
-                        del key
-                        if "req" in entry and "resp" in entry:
-                            old = entry["old"]
-                            n = len(sas) + 1
-                            ksn = c_keys[n - 1]
-                            skeyseed = prf(h, old["keys"]["Sk_d secret"],
-                                           ksn["shared Diffie Hellman secret"] + entry["req"]["nonce"] + entry["resp"]["nonce"])
-                            check_ike(ksn, skeyseed, entry["req"]["spi"], entry["resp"]["spi"],
-                                      entry["req"]["nonce"], entry["resp"]["nonce"], f"IKE SA {n} (rekey)")
-                            sas.append({"label": f"ike{n}", "spi_i": entry["req"]["spi"], "spi_r": entry["resp"]["spi"],
-                                        "keys": ksn, "ni": entry["req"]["nonce"], "nr": entry["resp"]["nonce"],
-                                        "ke_i": entry["req"]["ke"], "ke_r": entry["resp"]["ke"], "rekey_of": old["label"],
-                                        "rekey_msgid": m.msgid})
-    if len(sas) != len(c_keys):
-        die(f"{len(c_keys)} IKE key derivations logged but {len(sas)} IKE SAs found on the wire")
+        for m in msgs:
+            if m.payloads and m.payloads[-1][0] in (46, 53):
+                s = sa_for(m)
+                if s is None:
+                    die(f"no keys for SPIs {m.spi_i.hex()}/{m.spi_r.hex()}")
+                k = s["keys"]
+                ke = k["Sk_ei secret"] if m.from_initiator else k["Sk_er secret"]
+                ka = k["Sk_ai secret"] if m.from_initiator else k["Sk_ar secret"]
+                plain, pad, iv, ct, icv = decrypt_sk(m, encr_id, integ, ke, ka)
+                # strongSwan dumps 'encrypted' without the ICV when encrypting but with it when decrypting
+                r = by_ct.get(ct) or by_ct.get(ct + icv)
+                if r is None:
+                    die(f"no strongSwan log record with the ciphertext of {m.exchange_name()} {m.msgid} ({len(ct)} octets {ct[:8].hex()})")
+                if r["plain"] != plain or r["IV"] != iv or r["ICV"] != icv:
+                    die(f"logged plaintext/IV/ICV differs from decryption of {m.exchange_name()} {m.msgid}")
+                if r["padding"] != pad:
+                    die(f"logged padding differs for {m.exchange_name()} {m.msgid}")
+                m.plain, m.padding, m.sa_label, m.sk_ptype = plain, pad, s["label"], m.payloads[-1][1][0]
+                m.iv, m.icv = iv, icv
+                if m.exchange == 36 and m.payloads[-1][0] == 46:
+                    inner = inner_payload(plain, m.sk_ptype)
+                    sa_p = [b for t, b in inner if t == 33]
+                    nonce = [b for t, b in inner if t == 40]
+                    ke_p = [b for t, b in inner if t == 34]
+                    if sa_p:
+                        proto, spi, _t = parse_transforms(sa_p[0])
+                        if proto == 1:  # IKE rekey
+                            key = (s["label"], m.msgid, m.from_initiator == (not m.is_response))
+                            entry = pending_rekeys.setdefault((s["label"], m.msgid), {"old": s})
+                            side = "resp" if m.is_response else "req"
+                            entry[side] = {"spi": spi, "nonce": nonce[0][4:], "ke": ke_p[0][8:] if ke_p else b""}
+                            del key
+                            if "req" in entry and "resp" in entry:
+                                old = entry["old"]
+                                n = len(sas) + 1
+                                ksn = c_keys[n - 1]
+                                skeyseed = prf(h, old["keys"]["Sk_d secret"],
+                                               ksn["shared Diffie Hellman secret"] + entry["req"]["nonce"] + entry["resp"]["nonce"])
+                                check_ike(ksn, skeyseed, entry["req"]["spi"], entry["resp"]["spi"],
+                                          entry["req"]["nonce"], entry["resp"]["nonce"], f"IKE SA {n} (rekey)")
+                                sas.append({"label": f"ike{n}", "spi_i": entry["req"]["spi"], "spi_r": entry["resp"]["spi"],
+                                            "keys": ksn, "ni": entry["req"]["nonce"], "nr": entry["resp"]["nonce"],
+                                            "ke_i": entry["req"]["ke"], "ke_r": entry["resp"]["ke"], "rekey_of": old["label"],
+                                            "rekey_msgid": m.msgid})
+        if len(sas) != len(c_keys):
+            die(f"{len(c_keys)} IKE key derivations logged but {len(sas)} IKE SAs found on the wire")
 
     # --- strongSwan's one-line summaries, matched in order (client log: generating = client sent)
     sums = summaries(cl)
@@ -603,24 +609,26 @@ def main():
                     m.reassembled = text
                     break
 
-    # --- child SAs
-    c_child = child_keysets(cl)
-    h_child = child_keysets(hb) if hb is not None else c_child
-    if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
-        c_child = [c for c in c_child if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
-        h_child = c_child if hb is None else [c for c in h_child
-                                              if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
-    for c in c_child:  # ESP SA directions relative to the client/hub (the log side's in/outbound)
-        c["c2h_spi"], c["h2c_spi"] = ((c.get("outbound_spi"), c.get("inbound_spi")) if primary == "client"
-                                      else (c.get("inbound_spi"), c.get("outbound_spi")))
+    c_child, h_child, auths, auth_ids = [], [], [], []
+    if has_sa:
+        # --- child SAs
+        c_child = child_keysets(cl)
+        h_child = child_keysets(hb) if hb is not None else c_child
+        if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
+            c_child = [c for c in c_child if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+            h_child = c_child if hb is None else [c for c in h_child
+                                                  if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+        for c in c_child:  # ESP SA directions relative to the client/hub (the log side's in/outbound)
+            c["c2h_spi"], c["h2c_spi"] = ((c.get("outbound_spi"), c.get("inbound_spi")) if primary == "client"
+                                          else (c.get("inbound_spi"), c.get("outbound_spi")))
 
-    # --- AUTH records (client log: its own AUTH and the hub's verified AUTH)
-    auths = auth_records(cl)
-    auth_ids = idx_records(cl)
-    # only AUTH computations of this capture's IKE SA (octets start with its IKE_SA_INIT messages)
-    keep = [i for i, r in enumerate(auths) if r["octets"].startswith(init_req.data)
-            or r["octets"].startswith(init_resp.data)]
-    auths, auth_ids = [auths[i] for i in keep], [auth_ids[i] for i in keep]
+        # --- AUTH records (client log: its own AUTH and the hub's verified AUTH)
+        auths = auth_records(cl)
+        auth_ids = idx_records(cl)
+        # only AUTH computations of this capture's IKE SA (octets start with its IKE_SA_INIT messages)
+        keep = [i for i, r in enumerate(auths) if r["octets"].startswith(init_req.data)
+                or r["octets"].startswith(init_resp.data)]
+        auths, auth_ids = [auths[i] for i in keep], [auth_ids[i] for i in keep]
 
     # ------------------------------------------------------------------ write message files
     date = datetime.datetime.fromtimestamp(msgs[0].ts, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -665,6 +673,13 @@ def main():
         with open(os.path.join(a.out_wire, fn), "w") as f:
             f.write("\n".join(lines) + "\n")
         written.append(fn)
+
+    if not has_sa:
+        for f in os.listdir(a.out_keys):
+            if f == f"{pre}.keys":
+                os.remove(os.path.join(a.out_keys, f))
+        print(f"{scen}: {len(msgs)} messages, no IKE SA (no keys); wrote {len(written)} .hex")
+        return
 
     # ------------------------------------------------------------------ write the .keys file
     K = []
@@ -762,6 +777,20 @@ def main():
                 K.append(kv(pfx + "_prf_secret_keypad", r["prf_keypad"]))
             if "auth" in r:
                 K.append(kv(pfx + "_value", r["auth"]))
+        # the other strongSwan side's view of the same AUTH, where it computed something different
+        # (a wrong PSK: the value the verifier expected)
+        if hb is not None:
+            for r in auth_records(hb):
+                twin = [c for c in auths if c["octets"] == r["octets"]]
+                if twin and "auth" in r and twin[0].get("auth") != r["auth"]:
+                    first = r["octets"][:28]
+                    side = "auth_i" if first[19] & 0x08 and not first[19] & 0x20 else "auth_r"
+                    other = "hub" if primary == "client" else "client"
+                    K.append(f"# {side}_expected_by_{other}: the {other} computed this AUTH for the same octets "
+                             f"with its own secret and rejected the received one")
+                    if "secret" in r:
+                        K.append(kv(f"{side}_expected_by_{other}_shared_secret", r["secret"]))
+                    K.append(kv(f"{side}_expected_by_{other}_value", r["auth"]))
     # child SAs
     for n, c in enumerate(c_child, 1):
         ei, er = c.get("encryption initiator key", b""), c.get("encryption responder key", b"")
