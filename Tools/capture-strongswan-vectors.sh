@@ -384,6 +384,8 @@ main() {
   rm -rf "$WORK"; mkdir -p "$WORK"
   trap cleanup EXIT
   for s in $scenarios; do run_scenario "$s"; done
+  python3 "$CAP/check_vectors.py" "$REPO" | tail -1
+  python3 "$CAP/inventory.py" "$REPO"
 }
 
 # sourcing the file (tests, manual use) only defines the functions
