@@ -34,4 +34,4 @@ for f in sorted(os.listdir(os.path.join(root, K))):
         out.append(f"- `{f}` {first}")
 with open(os.path.join(root, "Tools/capture/INVENTORY.md"), "w") as fh:
     fh.write("\n".join(out) + "\n")
-print(f"INVENTORY.md: {len(out) - 6} entries")
+print(f"INVENTORY.md: {sum(1 for l in out if l.startswith('- '))} entries")
