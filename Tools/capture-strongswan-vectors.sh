@@ -23,10 +23,10 @@ OUT_KEYS=${OUT_KEYS:-$REPO/Tests/IKECryptoTests/Vectors}
 WORK=${WORK:-/tmp/ikecap}
 NS_HUB=ikecap-hub NS_CLI=ikecap-cli
 VETH_HUB=cap-hub VETH_CLI=cap-cli
-HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
+HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3 CLI_IP_MOVED=10.99.0.4
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip psk-childless psk-auth-failed psk-no-proposal libreswan-psk libreswan-rsa libreswan-hub-psk"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip psk-mobike psk-childless psk-auth-failed psk-no-proposal libreswan-psk libreswan-rsa libreswan-hub-psk"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -333,6 +333,18 @@ run_scenario() {
     psk-auth-failed|psk-no-proposal)  # expected to fail: the hub's error answer is the point
       if sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1; then
         log "$scen: connection unexpectedly succeeded"; return 1; fi ;;
+    psk-mobike)
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP"
+      # the client roams: new address first, then the old one goes away (MOBIKE UPDATE_SA_ADDRESSES)
+      # promote_secondaries: deleting the primary address must not take the new one with it
+      ip netns exec "$NS_CLI" sysctl -qw "net.ipv4.conf.$VETH_CLI.promote_secondaries=1"
+      ip -n "$NS_CLI" addr add "$CLI_IP_MOVED/20" dev "$VETH_CLI"
+      sleep 1
+      ip -n "$NS_CLI" addr del "$CLI_IP/20" dev "$VETH_CLI"
+      sleep 3
+      ping_hub "$HUB_LO_IP"
+      cip="$CLI_IP,$CLI_IP_MOVED" ;;
     psk-childless)
       sw client --initiate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
       sleep 0.5

@@ -431,10 +431,11 @@ def main():
     ap.add_argument("--desc", required=True)
     ap.add_argument("--out-wire", required=True)
     ap.add_argument("--out-keys", required=True)
-    ap.add_argument("--client-ip", default="10.99.0.2")
+    ap.add_argument("--client-ip", default="10.99.0.2", help="client address(es), comma separated")
     ap.add_argument("--pki-dir", help="throw-away CA/hub/client credentials of this scenario (pki_make)")
     a = ap.parse_args()
     scen = a.scenario
+    client_ips = set(a.client_ip.split(","))
     desc = [l.rstrip("\n") for l in open(a.desc) if l.strip()]
 
     msgs, esps = [], []
@@ -588,30 +589,35 @@ def main():
 
     # --- strongSwan's one-line summaries, matched in order (client log: generating = client sent)
     sums = summaries(cl)
-    pos = 0
+    used = set()
     for m in msgs:
-        sent = (m.src == a.client_ip) == (primary == "client")  # sent by the side that wrote the log
+        sent = (m.src in client_ips) == (primary == "client")  # sent by the side that wrote the log
         frag = m.payloads and m.payloads[-1][0] == 53
+        ef = None
+        if frag:  # SKF header: fragment number, total fragments (RFC 7383 §2.5)
+            body = m.payloads[-1][1]
+            ef = f"EF({int.from_bytes(body[4:6], 'big')}/{int.from_bytes(body[6:8], 'big')})"
         want_kind = "response" if m.is_response else "request"
-        for j in range(pos, len(sums)):
+        # threads may log in another order than the wire shows: take the first unused match
+        for j in range(len(sums)):
             _, verb, exch, kind, mid, plist, text = sums[j]
+            if j in used:
+                continue
             if verb == ("generating" if sent else "parsed") and exch == m.exchange_name() and kind == want_kind \
-                    and mid == m.msgid and (("EF(" in plist) == bool(frag)):
+                    and mid == m.msgid and (ef in plist if frag else "EF(" not in plist):
                 m.summary = text
-                pos = j + 1
+                used.add(j)
                 break
         if m.summary is None:
             die(f"no log summary for {m.exchange_name()} {want_kind} {m.msgid}")
-        if frag:  # also quote the reassembled message summary
-            for j in range(pos, len(sums)):
-                _, verb, exch, kind, mid, plist, text = sums[j]
-                if exch == m.exchange_name() and kind == want_kind and mid == m.msgid and "EF(" not in plist:
-                    m.reassembled = text
-                    break
+        if frag:  # also quote the summary of the whole (reassembled / pre-split) message
+            cands = [sums[j] for j in range(len(sums)) if sums[j][2] == m.exchange_name()
+                     and sums[j][3] == want_kind and sums[j][4] == m.msgid and "EF(" not in sums[j][5]
+                     and sums[j][1] == ("generating" if sent else "parsed")]
+            if cands:
+                m.reassembled = cands[0][6]
 
-    c_child, h_child, auths, auth_ids = [], [], [], []
-    if has_sa:
-        # --- child SAs
+    # --- child SAs
         c_child = child_keysets(cl)
         h_child = child_keysets(hb) if hb is not None else c_child
         if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
@@ -642,7 +648,7 @@ def main():
         kind = "response" if m.is_response else "request"
         exch = m.exchange_name().lower().replace("_", "-")
         fn = f"{pre}-{i:02d}-{exch}-{kind}.hex"
-        sent = m.src == a.client_ip
+        sent = m.src in client_ips
         lines = [
             f"# IKEv2 capture '{pre}' (scenario '{scen}'), message {i:02d} of {len(msgs)}",
             f"# source: {a.client_impl} client <-> {a.hub_impl} hub, two network",
@@ -814,7 +820,7 @@ def main():
                     and n_i in m.plain]
             if len(reqs) != 1:
                 die(f"CHILD_SA {n}: seed nonces not found in exactly one CREATE_CHILD_SA request")
-            client_init = reqs[0].src == a.client_ip
+            client_init = reqs[0].src in client_ips
         c["client_init"] = client_init
         c["c2h_key"] = (ei, ii) if client_init else (er, ir)
         c["h2c_key"] = (er, ir) if client_init else (ei, ii)
