@@ -850,9 +850,10 @@ def main():
             K.append(kv(f"child{n}_spi_{c2h}", c["c2h_spi"]) + "  # client -> hub ESP SA (SPI chosen by the hub)")
         if c.get("h2c_spi"):
             K.append(kv(f"child{n}_spi_{h2c}", c["h2c_spi"]) + "  # hub -> client ESP SA (SPI chosen by the client)")
-        hc = h_child[n - 1] if n - 1 < len(h_child) else None
-        if hc is None or hc.get("encryption initiator key") != ei or hc.get("encryption responder key") != er \
-                or hc.get("integrity initiator key") != c.get("integrity initiator key"):
+        # the other side must have derived the same keys (matched by value: with simultaneous
+        # exchanges the two logs may list the derivations in another order)
+        if not any(hc.get("encryption initiator key") == ei and hc.get("encryption responder key") == er
+                   and hc.get("integrity initiator key") == c.get("integrity initiator key") for hc in h_child):
             die(f"hub and client disagree on CHILD_SA keys {n}")
         if hb is None:
             K.append(f"# (keys from the {primary} log only)")
