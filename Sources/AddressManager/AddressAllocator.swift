@@ -52,6 +52,8 @@ public final class AddressAllocator {
     private let clock: any WallClock
     /// Leases that could not be decoded at start (reported by the address manager).
     public private(set) var undecodableLeaseCount = 0
+    /// The next allocation's id: one more than any id on disk.
+    private var nextLeaseID: UInt64 = 1
 
     public init(pools: [AddressPool], store: LeaseStore, clock: any WallClock) throws(StorageError) {
         self.store = store
@@ -59,7 +61,25 @@ public final class AddressAllocator {
         for pool in pools { self.pools[pool.name] = PoolState(pool: pool) }
         let loaded = try store.loadAll()
         undecodableLeaseCount = loaded.undecodable
-        for lease in loaded.leases { adopt(lease) }
+        for lease in loaded.leases {
+            adopt(lease)
+            nextLeaseID = max(nextLeaseID, lease.id.rawValue &+ 1)
+        }
+    }
+
+    private func takeLeaseID() -> LeaseID {
+        defer { nextLeaseID &+= 1 }
+        return LeaseID(nextLeaseID)
+    }
+
+    /// Every pool with its capacity and active count (`show ip local pool`).
+    public var poolUsage: [(pool: AddressPool, inUse: UInt64)] {
+        pools.values.map { ($0.pool, $0.activeCount) }.sorted { $0.pool.name < $1.pool.name }
+    }
+
+    /// The active lease `id` of `session`, if it holds one.
+    public func lease(id: LeaseID, of session: SessionID) -> Lease? {
+        leases(of: session).first { $0.id == id }
     }
 
     /// Leases a session holds.
@@ -89,7 +109,7 @@ public final class AddressAllocator {
             throw .poolExhausted(pool: poolName, capacity: state.pool.capacity)
         }
         guard let address = state.pool.address(ofSlot: slot) else { throw .poolExhausted(pool: poolName, capacity: state.pool.capacity) }
-        let lease = Lease(pool: poolName, address: address, prefixLength: state.pool.assignedPrefixLength,
+        let lease = Lease(id: takeLeaseID(), pool: poolName, address: address, prefixLength: state.pool.assignedPrefixLength,
                           identity: identity, session: session, state: .active, updated: clock.now())
         do { try store.record(lease) } catch { throw .storage(error) }
         if let previousOwner = state.leasesBySlot[slot]?.identity, state.slotByIdentity[previousOwner] == slot {
@@ -110,7 +130,7 @@ public final class AddressAllocator {
             throw .addressInUse(address: "\(address)", heldBy: holder.session)
         }
         let prefix: UInt8 = if case .v4 = address { 32 } else { 128 }
-        let lease = Lease(pool: framedAddressPoolName, address: address, prefixLength: prefix, identity: identity,
+        let lease = Lease(id: takeLeaseID(), pool: framedAddressPoolName, address: address, prefixLength: prefix, identity: identity,
                           session: session, state: .active, updated: clock.now())
         do { try store.record(lease) } catch { throw .storage(error) }
         framed[address] = lease

@@ -10,6 +10,9 @@ public struct Lease: Hashable, Sendable, CustomStringConvertible {
         case released = 2
     }
 
+    /// Names this allocation: a new one per allocation, never reused, so a stale release
+    /// from a restarted frontend cannot free another session's address.
+    public let id: LeaseID
     /// The pool it came from; `framed` leases (RADIUS Framed-IP-Address) name no pool.
     public let pool: String
     public let address: IPAddress
@@ -20,8 +23,9 @@ public struct Lease: Hashable, Sendable, CustomStringConvertible {
     public let state: State
     public let updated: WallTime
 
-    public init(pool: String, address: IPAddress, prefixLength: UInt8, identity: String,
+    public init(id: LeaseID, pool: String, address: IPAddress, prefixLength: UInt8, identity: String,
                 session: SessionID, state: State, updated: WallTime) {
+        self.id = id
         self.pool = pool
         self.address = address
         self.prefixLength = prefixLength
@@ -32,12 +36,12 @@ public struct Lease: Hashable, Sendable, CustomStringConvertible {
     }
 
     func with(state: State, session: SessionID? = nil, identity: String? = nil, updated: WallTime) -> Lease {
-        Lease(pool: pool, address: address, prefixLength: prefixLength, identity: identity ?? self.identity,
+        Lease(id: id, pool: pool, address: address, prefixLength: prefixLength, identity: identity ?? self.identity,
               session: session ?? self.session, state: state, updated: updated)
     }
 
     public var description: String {
-        "\(address)/\(prefixLength) pool \(pool) for \(identity) session \(session) \(state == .active ? "active" : "released")"
+        "\(id) \(address)/\(prefixLength) pool \(pool) for \(identity) session \(session) \(state == .active ? "active" : "released")"
     }
 }
 

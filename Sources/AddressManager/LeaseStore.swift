@@ -18,6 +18,7 @@ public final class LeaseStore: @unchecked Sendable {
                 session BLOB NOT NULL,
                 state INTEGER NOT NULL,
                 updated_ns INTEGER NOT NULL,
+                lease_id INTEGER NOT NULL,
                 PRIMARY KEY (pool, address)
             );
             CREATE INDEX IF NOT EXISTS leases_by_session ON leases (session);
@@ -27,11 +28,11 @@ public final class LeaseStore: @unchecked Sendable {
     /// Writes (inserts or replaces) `lease`.
     public func record(_ lease: Lease) throws(StorageError) {
         try database.query("""
-            INSERT OR REPLACE INTO leases (pool, address, prefix_length, identity, session, state, updated_ns)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO leases (pool, address, prefix_length, identity, session, state, updated_ns, lease_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(lease.pool), .blob(lease.address.bytes), .integer(Int64(lease.prefixLength)),
                   .text(lease.identity), .blob(lease.session.bytes), .integer(lease.state.rawValue),
-                  .integer(lease.updated.nanosecondsSinceEpoch)])
+                  .integer(lease.updated.nanosecondsSinceEpoch), .integer(Int64(bitPattern: lease.id.rawValue))])
     }
 
     /// Writes several leases in one transaction (release of a session's leases).
@@ -46,11 +47,11 @@ public final class LeaseStore: @unchecked Sendable {
     /// silently.
     public func loadAll() throws(StorageError) -> (leases: [Lease], undecodable: Int) {
         let rows = try database.query(
-            "SELECT pool, address, prefix_length, identity, session, state, updated_ns FROM leases ORDER BY updated_ns")
+            "SELECT pool, address, prefix_length, identity, session, state, updated_ns, lease_id FROM leases ORDER BY updated_ns")
         var leases: [Lease] = []
         var undecodable = 0
         for row in rows {
-            guard row.count == 7, let pool = row[0].text, let addressBytes = row[1].blob,
+            guard row.count == 8, let leaseID = row[7].integer, let pool = row[0].text, let addressBytes = row[1].blob,
                   let address = IPAddress(bytes: addressBytes), let prefix = row[2].integer,
                   let identity = row[3].text, let sessionBytes = row[4].blob,
                   let session = SessionID(bytes: sessionBytes), let stateValue = row[5].integer,
@@ -59,7 +60,7 @@ public final class LeaseStore: @unchecked Sendable {
                 undecodable += 1
                 continue
             }
-            leases.append(Lease(pool: pool, address: address, prefixLength: UInt8(prefix), identity: identity,
+            leases.append(Lease(id: LeaseID(UInt64(bitPattern: leaseID)), pool: pool, address: address, prefixLength: UInt8(prefix), identity: identity,
                                 session: session, state: state, updated: WallTime(nanosecondsSinceEpoch: updated)))
         }
         return (leases, undecodable)
