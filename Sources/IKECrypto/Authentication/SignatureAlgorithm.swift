@@ -1,40 +1,3 @@
-/// A hash for signatures, numbered as in RFC 7427 §7 (SIGNATURE_HASH_ALGORITHMS).
-public enum SignatureHash: UInt16, Hashable, Sendable, CaseIterable {
-    case sha1 = 1
-    case sha256 = 2
-    case sha384 = 3
-    case sha512 = 4
-
-    /// Digest length in octets (also the RSASSA-PSS salt length we use).
-    public var length: Int {
-        switch self {
-        case .sha1: 20
-        case .sha256: 32
-        case .sha384: 48
-        case .sha512: 64
-        }
-    }
-
-    var digest: FetchedDigest {
-        switch self {
-        case .sha1: Algorithms.sha1
-        case .sha256: Algorithms.sha256
-        case .sha384: Algorithms.sha384
-        case .sha512: Algorithms.sha512
-        }
-    }
-
-    /// The last arc of the NIST hash OID 2.16.840.1.101.3.4.2.x (SHA-2 only).
-    fileprivate var nistHashArc: UInt8? {
-        switch self {
-        case .sha1: nil
-        case .sha256: 1
-        case .sha384: 2
-        case .sha512: 3
-        }
-    }
-}
-
 /// A signature algorithm of AUTH method 14, Digital Signature (RFC 7427 §3), identified on
 /// the wire by its DER AlgorithmIdentifier.
 public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
@@ -112,59 +75,6 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
         case .rsaPKCS1v15(let hash): "RSASSA-PKCS1-v1_5/\(hash)"
         case .rsaPSS(let hash): "RSASSA-PSS/\(hash)"
         case .ecdsa(let hash): "ECDSA/\(hash)"
-        }
-    }
-}
-
-/// How an AUTH payload carries a signature (RFC 7296 §3.8 Auth Method).
-public enum SignatureAuthenticationMethod: Hashable, Sendable, CustomStringConvertible {
-    /// Method 1: RSASSA-PKCS1-v1_5 with SHA-1.
-    case rsaDigitalSignature
-    /// Method 9: ECDSA P-256 with SHA-256, raw r ‖ s (RFC 4754).
-    case ecdsaSHA256P256
-    /// Method 10: ECDSA P-384 with SHA-384, raw r ‖ s.
-    case ecdsaSHA384P384
-    /// Method 11: ECDSA P-521 with SHA-512, raw r ‖ s.
-    case ecdsaSHA512P521
-    /// Method 14: RFC 7427 Digital Signature, AlgorithmIdentifier + signature.
-    case digitalSignature(SignatureAlgorithm)
-
-    /// The Auth Method octet.
-    public var authMethod: UInt8 {
-        switch self {
-        case .rsaDigitalSignature: 1
-        case .ecdsaSHA256P256: 9
-        case .ecdsaSHA384P384: 10
-        case .ecdsaSHA512P521: 11
-        case .digitalSignature: 14
-        }
-    }
-
-    /// The curve methods 9–11 require.
-    var requiredCurve: EllipticCurve? {
-        switch self {
-        case .ecdsaSHA256P256: .p256
-        case .ecdsaSHA384P384: .p384
-        case .ecdsaSHA512P521: .p521
-        case .rsaDigitalSignature, .digitalSignature: nil
-        }
-    }
-
-    /// The underlying signature algorithm.
-    var algorithm: SignatureAlgorithm {
-        switch self {
-        case .rsaDigitalSignature: .rsaPKCS1v15(.sha1)
-        case .ecdsaSHA256P256: .ecdsa(.sha256)
-        case .ecdsaSHA384P384: .ecdsa(.sha384)
-        case .ecdsaSHA512P521: .ecdsa(.sha512)
-        case .digitalSignature(let algorithm): algorithm
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .digitalSignature(let algorithm): "method 14 (\(algorithm))"
-        default: "method \(authMethod)"
         }
     }
 }
