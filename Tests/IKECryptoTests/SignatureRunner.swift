@@ -149,6 +149,9 @@ import Testing
         #expect(try keys.publicKey("p256").kind == .ecdsa(.p256))
         #expect(try keys.certificateKey("p384").kind == .ecdsa(.p384))
         #expect(try keys.privateKey("p521").publicKey.kind == .ecdsa(.p521))
+        // SubjectPublicKeyInfo (hashed for CERTREQ) equals the CLI's DER public key.
+        let der = try OpenSSLCommandLine.run(["pkey", "-pubin", "-in", "p256.pub", "-outform", "DER"], in: keys.directory)
+        #expect(try keys.certificateKey("p256").subjectPublicKeyInfo == der)
     }
 
     @Test func testMismatchedKeyOrMethod_isRejected() throws {

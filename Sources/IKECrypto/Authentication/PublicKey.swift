@@ -52,4 +52,15 @@ public final class PublicKey: @unchecked Sendable {
         key = EVPKey(taking: loaded)
         kind = AsymmetricKeyKind.of(key)
     }
+
+    /// The DER SubjectPublicKeyInfo (CERTREQ hashes it with SHA-1, RFC 7296 §3.7).
+    public var subjectPublicKeyInfo: [UInt8] {
+        get throws(IKECryptoError) {
+            var encoded: UnsafeMutablePointer<UInt8>?
+            let length = withExtendedLifetime(key) { i2d_PUBKEY(key.pointer, &encoded) }
+            guard length > 0, let encoded else { throw .openSSLFailure("i2d_PUBKEY") }
+            defer { shim_OPENSSL_free(encoded) }
+            return Array(UnsafeBufferPointer(start: encoded, count: Int(length)))
+        }
+    }
 }
