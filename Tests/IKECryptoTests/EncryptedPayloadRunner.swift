@@ -2,8 +2,9 @@ import HubVocabulary
 @testable import IKECrypto
 import Testing
 
-/// The SK payload on whole messages: RFC 7634 Appendix B (decrypt the published IKEv2
-/// message, and re-create it byte for byte), then the framing rules for every cipher.
+/// The SK payload on whole messages: RFC 7634 Appendix B and three messages from the
+/// Android IKE library's tests (decrypt each, and re-create it byte for byte), then the
+/// framing rules for every cipher.
 @Suite struct EncryptedPayloadRunner {
     static let appendixB = VectorFile.cases("rfc7634-appendix-b-ikev2-message.txt")
 
@@ -60,6 +61,35 @@ import Testing
                 _ = try cipher.open(message: tampered, encryptedPayloadOffset: 28)
             }
         }
+    }
+
+    static let androidMessages = VectorFile.cases("aosp-ike-encrypted-payload.txt")
+
+    static func cipher(for vector: VectorCase) throws -> EncryptedPayloadCipher {
+        let algorithm = try #require(EncryptionAlgorithm.allCases.first { $0.caseName == vector.string("encryption") })
+        let integrity = vector.has("integrity") ? IntegrityAlgorithm.named(vector.string("integrity")) : nil
+        return try EncryptedPayloadCipher(
+            encryption: EncryptionTransform(algorithm, keyLengthBits: vector.integer("key_bits")), integrity: integrity,
+            encryptionKey: vector.secret("encryption_key"),
+            integrityKey: vector.has("integrity_key") ? vector.secret("integrity_key") : SecretBytes([]))
+    }
+
+    @Test func testAndroidVectorFileLoaded() {
+        #expect(EncryptedPayloadRunner.androidMessages.count == 3)
+    }
+
+    @Test(arguments: androidMessages)
+    func testAndroidCapturedMessage_opensAndReseals(_ vector: VectorCase) throws {
+        let cipher = try EncryptedPayloadRunner.cipher(for: vector)
+        let kind: EncryptedPayloadKind = vector.string("kind") == "encryptedFragment" ? .encryptedFragment : .encrypted
+        let message = vector.bytes("message")
+        let offset = vector.integer("encrypted_payload_offset")
+        let inner = try cipher.open(message: message, encryptedPayloadOffset: offset, kind: kind)
+        #expect(inner == vector.bytes("inner_payloads"))
+        let ivStart = offset + kind.headerLength
+        let resealed = try cipher.seal(authenticatedPrefix: Array(message[0..<ivStart]), innerPayloads: inner, kind: kind,
+                                       iv: Array(message[ivStart..<(ivStart + cipher.ivLength)]))
+        #expect(resealed == message)
     }
 
     static let suites: [(EncryptionAlgorithm, Int?, IntegrityAlgorithm?)] = [
@@ -203,6 +233,21 @@ import Testing
         #expect(try responderReceives.open(message: message, encryptedPayloadOffset: 28) == [9, 8, 7])
         #expect(throws: IKECryptoError.integrityCheckFailed(offset: 28)) {
             _ = try responderSends.open(message: message, encryptedPayloadOffset: 28)
+        }
+    }
+}
+
+extension EncryptionAlgorithm {
+    /// The Swift case name, as vector files spell the algorithm.
+    var caseName: String {
+        switch self {
+        case .null: "null"
+        case .aesCBC: "aesCBC"
+        case .aesCTR: "aesCTR"
+        case .aesGCM8: "aesGCM8"
+        case .aesGCM12: "aesGCM12"
+        case .aesGCM16: "aesGCM16"
+        case .chacha20Poly1305: "chacha20Poly1305"
         }
     }
 }
