@@ -53,6 +53,22 @@ public final class PublicKey: @unchecked Sendable {
         kind = AsymmetricKeyKind.of(key)
     }
 
+    /// The subject public key of a PEM X.509 certificate ("CERTIFICATE").
+    public init(certificatePEM pem: [UInt8]) throws(IKECryptoError) {
+        let bio = try MemoryBIO(pem)
+        defer { withExtendedLifetime(bio) {} }
+        clearOpenSSLErrors()
+        guard let certificate = PEM_read_bio_X509(bio.pointer, nil, nil, nil) else {
+            throw .keyDecodingFailed(IKECryptoError.openSSLFailure("PEM_read_bio_X509").description)
+        }
+        defer { X509_free(certificate) }
+        guard let loaded = X509_get_pubkey(certificate) else {
+            throw .keyDecodingFailed(IKECryptoError.openSSLFailure("X509_get_pubkey").description)
+        }
+        key = EVPKey(taking: loaded)
+        kind = AsymmetricKeyKind.of(key)
+    }
+
     /// The DER SubjectPublicKeyInfo (CERTREQ hashes it with SHA-1, RFC 7296 §3.7).
     public var subjectPublicKeyInfo: [UInt8] {
         get throws(IKECryptoError) {
