@@ -5,7 +5,7 @@ internal import COpenSSL
 // packet costs about a third of GCM throughput, per the measurements in
 // reference/swift-on-linux.md §5). Not thread-safe: the owning cipher serialises use.
 
-/// AES-CBC or AES-CTR in one direction, no padding (IKE pads itself, RFC 7296 §3.14).
+/// AES-CBC, 3DES-CBC or AES-CTR in one direction, no padding (IKE pads itself, RFC 7296 §3.14).
 final class BlockModeCore {
     private let context: EVPCipherContext
 
@@ -20,9 +20,9 @@ final class BlockModeCore {
     }
 
     /// Transforms `input` into `output` (same length; may be the same memory) under the
-    /// 16-octet `iv` (the CBC IV, or the CTR initial counter block).
+    /// `iv` (the 16- or 8-octet CBC IV, or the 16-octet CTR initial counter block).
     func run(iv: UnsafeRawBufferPointer, input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(IKECryptoError) {
-        precondition(iv.count == 16 && output.count == input.count, "BlockModeCore sizes")
+        precondition(output.count == input.count, "BlockModeCore sizes")
         clearOpenSSLErrors()
         guard EVP_CipherInit_ex2(context.pointer, nil, nil, iv.cBytes, -1, nil) == 1 else {
             throw .openSSLFailure("EVP_CipherInit_ex2")

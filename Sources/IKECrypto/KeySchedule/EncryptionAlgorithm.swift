@@ -1,6 +1,9 @@
 /// An encryption algorithm, Transform Type 1 (RFC 7296 §3.3.2, IANA IDs), limited to
 /// the ones IKECrypto implements for the SK payload, plus ENCR_NULL for ESP key lengths.
 public enum EncryptionAlgorithm: UInt16, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// ENCR_3DES (RFC 2451), needs an INTEG transform; SHOULD NOT be used (RFC 8247), kept
+    /// because Windows' built-in client still proposes it first.
+    case tripleDES = 3
     /// ENCR_NULL (RFC 2410): ESP only, never allowed for an IKE SA.
     case null = 11
     /// ENCR_AES_CBC (RFC 3602), needs an INTEG transform.
@@ -28,7 +31,7 @@ public enum EncryptionAlgorithm: UInt16, Hashable, Sendable, CaseIterable, Custo
     public var isAEAD: Bool {
         switch self {
         case .aesGCM8, .aesGCM12, .aesGCM16, .chacha20Poly1305: true
-        case .null, .aesCBC, .aesCTR: false
+        case .tripleDES, .null, .aesCBC, .aesCTR: false
         }
     }
 
@@ -36,12 +39,13 @@ public enum EncryptionAlgorithm: UInt16, Hashable, Sendable, CaseIterable, Custo
     public var requiresKeyLengthAttribute: Bool {
         switch self {
         case .aesCBC, .aesCTR, .aesGCM8, .aesGCM12, .aesGCM16: true
-        case .null, .chacha20Poly1305: false
+        case .tripleDES, .null, .chacha20Poly1305: false
         }
     }
 
     public var description: String {
         switch self {
+        case .tripleDES: "ENCR_3DES"
         case .null: "ENCR_NULL"
         case .aesCBC: "ENCR_AES_CBC"
         case .aesCTR: "ENCR_AES_CTR"

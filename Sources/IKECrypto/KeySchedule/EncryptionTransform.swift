@@ -21,6 +21,11 @@ public struct EncryptionTransform: Hashable, Sendable, CustomStringConvertible {
                 throw .invalidTransformCombination("ENCR_CHACHA20_POLY1305 takes no Key Length attribute (RFC 7634 §2)")
             }
             self.keyLengthBits = 256
+        case .tripleDES:
+            guard keyLengthBits == nil || keyLengthBits == 192 else {
+                throw .invalidTransformCombination("ENCR_3DES takes no Key Length attribute (fixed 192 bits)")
+            }
+            self.keyLengthBits = 192
         case .null:
             guard keyLengthBits == nil || keyLengthBits == 0 else {
                 throw .invalidTransformCombination("ENCR_NULL takes no Key Length attribute")
@@ -38,17 +43,18 @@ public struct EncryptionTransform: Hashable, Sendable, CustomStringConvertible {
     public var saltLength: Int {
         switch algorithm {
         case .aesCTR, .aesGCM8, .aesGCM12, .aesGCM16, .chacha20Poly1305: 4
-        case .null, .aesCBC: 0
+        case .tripleDES, .null, .aesCBC: 0
         }
     }
 
     /// Octets taken from prf+ output for one direction (SK_e, or an ESP encryption key).
     public var keyMaterialLength: Int { cipherKeyLength + saltLength }
 
-    /// Octets of the IV carried in each SK payload (16 for CBC, 8 for CTR and AEAD).
+    /// Octets of the IV carried in each SK payload (16 for AES-CBC, 8 for 3DES, CTR and AEAD).
     public var ivLength: Int {
         switch algorithm {
         case .aesCBC: 16
+        case .tripleDES: 8
         case .aesCTR, .aesGCM8, .aesGCM12, .aesGCM16, .chacha20Poly1305: 8
         case .null: 0
         }
@@ -60,13 +66,19 @@ public struct EncryptionTransform: Hashable, Sendable, CustomStringConvertible {
         case .aesGCM8: 8
         case .aesGCM12: 12
         case .aesGCM16, .chacha20Poly1305: 16
-        case .null, .aesCBC, .aesCTR: 0
+        case .tripleDES, .null, .aesCBC, .aesCTR: 0
         }
     }
 
     /// The plaintext (payloads ‖ padding ‖ Pad Length) must be a multiple of this
     /// (RFC 7296 §3.14: the cipher block size; 1 for stream and AEAD modes, RFC 5282 §3).
-    public var paddingAlignment: Int { algorithm == .aesCBC ? 16 : 1 }
+    public var paddingAlignment: Int {
+        switch algorithm {
+        case .aesCBC: 16
+        case .tripleDES: 8
+        default: 1
+        }
+    }
 
     public var description: String {
         algorithm.requiresKeyLengthAttribute ? "\(algorithm)/\(keyLengthBits)" : algorithm.description
