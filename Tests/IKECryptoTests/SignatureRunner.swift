@@ -210,6 +210,7 @@ import Testing
             (.ecdsa(.sha384), "300a06082a8648ce3d040303"),
             (.ecdsa(.sha512), "300a06082a8648ce3d040304"),
             (.rsaPSS(.sha256), "304106092a864886f70d01010a3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120"),
+            (.ed25519, "300506032b6570"),
         ]
         for (algorithm, hex) in published {
             #expect(algorithm.algorithmIdentifier.map(Hex.encode) == hex, "\(algorithm)")

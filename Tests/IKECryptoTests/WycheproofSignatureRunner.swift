@@ -5,7 +5,7 @@ import Testing
 
 /// Project Wycheproof signature verification vectors through the AUTH payload API: ECDSA
 /// P-256/384/521 in IEEE P1363 form as AUTH methods 9/10/11, ECDSA P-256 DER, RSASSA-PKCS1
-/// v1.5 and RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) as RFC 7427 method 14.
+/// v1.5, RSASSA-PSS (SHA-256, MGF1-SHA-256, salt 32) and Ed25519 as RFC 7427 method 14.
 @Suite struct WycheproofSignatureRunner {
     struct File: Decodable {
         let numberOfTests: Int
@@ -57,9 +57,10 @@ import Testing
         + load("ecdsa_secp256r1_sha256_test.json", authMethod: 14, algorithm: .ecdsa(.sha256))
         + load("rsa_signature_2048_sha256_test.json", authMethod: 14, algorithm: .rsaPKCS1v15(.sha256))
         + load("rsa_pss_2048_sha256_mgf1_32_test.json", authMethod: 14, algorithm: .rsaPSS(.sha256))
+        + load("ed25519_test.json", authMethod: 14, algorithm: .ed25519)
 
     @Test func testVectorFilesLoaded() {
-        #expect(WycheproofSignatureRunner.vectors.count == 262 + 280 + 318 + 484 + 259 + 108)
+        #expect(WycheproofSignatureRunner.vectors.count == 262 + 280 + 318 + 484 + 259 + 108 + 151)
     }
 
     @Test(arguments: vectors)

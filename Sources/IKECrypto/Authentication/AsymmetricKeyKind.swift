@@ -20,8 +20,26 @@ public enum EllipticCurve: Hashable, Sendable {
 public enum AsymmetricKeyKind: Hashable, Sendable {
     case rsa(bits: Int)
     case ecdsa(EllipticCurve)
+    /// An Ed25519 key (RFC 8420 AUTH with method 14).
+    case ed25519
     /// A key type IKECrypto does not sign with (Ed25519, DSA, other curves).
     case unsupported(String)
+
+    /// The signature algorithms a kind of key serves.
+    enum Family {
+        case rsa
+        case ecdsa
+        case ed25519
+    }
+
+    var family: Family? {
+        switch self {
+        case .rsa: .rsa
+        case .ecdsa: .ecdsa
+        case .ed25519: .ed25519
+        case .unsupported: nil
+        }
+    }
 
     static func of(_ key: EVPKey) -> AsymmetricKeyKind {
         withExtendedLifetime(key) {
@@ -29,6 +47,8 @@ public enum AsymmetricKeyKind: Hashable, Sendable {
             switch EVP_PKEY_get_base_id(key.pointer) {
             case EVP_PKEY_RSA:
                 return .rsa(bits: bits)
+            case EVP_PKEY_ED25519:
+                return .ed25519
             case EVP_PKEY_EC:
                 var name = [CChar](repeating: 0, count: 64)
                 var length = 0

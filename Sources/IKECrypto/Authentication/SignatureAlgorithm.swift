@@ -8,17 +8,21 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
     case rsaPSS(SignatureHash)
     /// ECDSA with the hash; the signature is the DER Ecdsa-Sig-Value (RFC 7427 §3).
     case ecdsa(SignatureHash)
+    /// Ed25519 (RFC 8420), which hashes internally ("Identity" in SIGNATURE_HASH_ALGORITHMS).
+    case ed25519
 
     /// Every algorithm with an AlgorithmIdentifier we sign with and accept.
     public static let allSupported: [SignatureAlgorithm] =
         SignatureHash.allCases.map { .rsaPKCS1v15($0) }
         + [.rsaPSS(.sha256), .rsaPSS(.sha384), .rsaPSS(.sha512)]
         + SignatureHash.allCases.map { .ecdsa($0) }
+        + [.ed25519]
 
     /// The hash the signature is computed over.
-    public var hash: SignatureHash {
+    public var hash: SignatureHash? {
         switch self {
         case .rsaPKCS1v15(let hash), .rsaPSS(let hash), .ecdsa(let hash): hash
+        case .ed25519: nil
         }
     }
 
@@ -26,6 +30,9 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
     /// RSASSA-PSS-params), or `nil` for RSASSA-PSS with SHA-1, which we do not use.
     public var algorithmIdentifier: [UInt8]? {
         switch self {
+        case .ed25519:
+            // id-Ed25519 1.3.101.112, no parameters (RFC 8410 §3).
+            return [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70]
         case .rsaPKCS1v15(let hash):
             // sha{1,256,384,512}WithRSAEncryption: 1.2.840.113549.1.1.{5,11,12,13}, NULL parameters.
             let arc: UInt8 = switch hash {
@@ -63,10 +70,12 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
         self = match
     }
 
-    var usesRSAKey: Bool {
+    /// The kind of key that can produce this signature.
+    var keyFamily: AsymmetricKeyKind.Family {
         switch self {
-        case .rsaPKCS1v15, .rsaPSS: true
-        case .ecdsa: false
+        case .rsaPKCS1v15, .rsaPSS: .rsa
+        case .ecdsa: .ecdsa
+        case .ed25519: .ed25519
         }
     }
 
@@ -75,6 +84,7 @@ public enum SignatureAlgorithm: Hashable, Sendable, CustomStringConvertible {
         case .rsaPKCS1v15(let hash): "RSASSA-PKCS1-v1_5/\(hash)"
         case .rsaPSS(let hash): "RSASSA-PSS/\(hash)"
         case .ecdsa(let hash): "ECDSA/\(hash)"
+        case .ed25519: "Ed25519"
         }
     }
 }
