@@ -219,6 +219,15 @@ import Testing
         }
     }
 
+    @Test func testSealedEncryptedData_isTheMessageAfterThePrefix() throws {
+        let cipher = try EncryptedPayloadRunner.makeCipher((.aesCBC, 128, .hmacSHA256_128))
+        let prefix = EncryptedPayloadRunner.prefix(dataLength: cipher.encryptedDataLength(innerPayloadsLength: 5))
+        let data = try cipher.sealedEncryptedData(authenticatedPrefix: prefix, innerPayloads: [1, 2, 3, 4, 5],
+                                                  random: SystemRandom())
+        #expect(data.count == cipher.encryptedDataLength(innerPayloadsLength: 5))
+        #expect(try cipher.open(message: prefix + data, encryptedPayloadOffset: 28) == [1, 2, 3, 4, 5])
+    }
+
     @Test func testCipherFromIKEKeys_opensWhatThePeerSealed() throws {
         let transforms = try NegotiatedIKETransforms(
             encryption: EncryptionTransform(.aesCBC, keyLengthBits: 256), prf: .hmacSHA256,

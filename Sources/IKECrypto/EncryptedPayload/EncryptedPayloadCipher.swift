@@ -165,6 +165,17 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
         return message
     }
 
+    /// Only the payload's encrypted data, IV ‖ ciphertext ‖ ICV, for a caller that appends
+    /// it to `authenticatedPrefix` itself; same checks and IV rules as the `seal` methods.
+    public func sealedEncryptedData(
+        authenticatedPrefix: [UInt8], innerPayloads: [UInt8], kind: EncryptedPayloadKind = .encrypted,
+        random: some RandomSource
+    ) throws(IKECryptoError) -> [UInt8] {
+        let message = try seal(authenticatedPrefix: authenticatedPrefix, innerPayloads: innerPayloads, kind: kind,
+                               random: random)
+        return Array(message[authenticatedPrefix.count...])
+    }
+
     // MARK: - Open
 
     /// The inner payloads of the SK/SKF payload that starts at `encryptedPayloadOffset`
