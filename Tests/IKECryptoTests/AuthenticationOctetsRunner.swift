@@ -3,9 +3,9 @@ import HubVocabulary
 @testable import IKECrypto
 import Testing
 
-/// RFC 7296 §2.15 signed octets and the shared-key AUTH value. No published AUTH vector
-/// with known inputs exists (test-vectors.md §1.3), so MACedID is checked against the
-/// RFC 4868 PRF-1 output and the PSK AUTH against the openssl CLI's HMAC.
+/// RFC 7296 §2.15 signed octets and the shared-key AUTH value: MACedID checked against the
+/// RFC 4868 PRF-1 output, the PSK AUTH with several PRFs against the openssl CLI's HMAC
+/// (published complete AUTH values are in AuthPayloadRunner).
 @Suite struct AuthenticationOctetsRunner {
     static let prfOne = VectorFile.cases("rfc4868-hmac-sha2.txt").first { $0.title == "PRF-1 hmacSHA256" }
 

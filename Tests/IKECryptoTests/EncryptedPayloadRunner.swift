@@ -2,8 +2,9 @@ import HubVocabulary
 @testable import IKECrypto
 import Testing
 
-/// The SK payload on whole messages: RFC 7634 Appendix B (decrypt the published IKEv2
-/// message, and re-create it byte for byte), then the framing rules for every cipher.
+/// The SK payload on whole messages: RFC 7634 Appendix B and three messages from the
+/// Android IKE library's tests (decrypt each, and re-create it byte for byte), then the
+/// framing rules for every cipher.
 @Suite struct EncryptedPayloadRunner {
     static let appendixB = VectorFile.cases("rfc7634-appendix-b-ikev2-message.txt")
 
@@ -62,9 +63,41 @@ import Testing
         }
     }
 
+    static let androidMessages = VectorFile.cases("aosp-ike-encrypted-payload.txt")
+
+    static func cipher(for vector: VectorCase) throws -> EncryptedPayloadCipher {
+        let algorithm = try #require(EncryptionAlgorithm.allCases.first { $0.caseName == vector.string("encryption") })
+        let integrity = vector.has("integrity") ? IntegrityAlgorithm.named(vector.string("integrity")) : nil
+        return try EncryptedPayloadCipher(
+            encryption: EncryptionTransform(algorithm, keyLengthBits: vector.has("key_bits") ? vector.integer("key_bits") : nil),
+            integrity: integrity,
+            encryptionKey: vector.secret("encryption_key"),
+            integrityKey: vector.has("integrity_key") ? vector.secret("integrity_key") : SecretBytes([]))
+    }
+
+    @Test func testAndroidVectorFileLoaded() {
+        #expect(EncryptedPayloadRunner.androidMessages.count == 5)
+    }
+
+    @Test(arguments: androidMessages)
+    func testAndroidCapturedMessage_opensAndReseals(_ vector: VectorCase) throws {
+        let cipher = try EncryptedPayloadRunner.cipher(for: vector)
+        let kind: EncryptedPayloadKind = vector.string("kind") == "encryptedFragment" ? .encryptedFragment : .encrypted
+        let message = vector.bytes("message")
+        let offset = vector.integer("encrypted_payload_offset")
+        let inner = try cipher.open(message: message, encryptedPayloadOffset: offset, kind: kind)
+        #expect(inner == vector.bytes("inner_payloads"))
+        guard vector.string("reseal") != "no" else { return }
+        let ivStart = offset + kind.headerLength
+        let resealed = try cipher.seal(authenticatedPrefix: Array(message[0..<ivStart]), innerPayloads: inner, kind: kind,
+                                       iv: Array(message[ivStart..<(ivStart + cipher.ivLength)]))
+        #expect(resealed == message)
+    }
+
     static let suites: [(EncryptionAlgorithm, Int?, IntegrityAlgorithm?)] = [
         (.aesCBC, 128, .hmacSHA1_96), (.aesCBC, 256, .hmacSHA256_128), (.aesCBC, 192, .hmacSHA384_192),
         (.aesCBC, 256, .hmacSHA512_256), (.aesCBC, 128, .aesXCBC96), (.aesCBC, 128, .aesCMAC96),
+        (.tripleDES, nil, .hmacSHA1_96),
         (.aesCTR, 256, .hmacSHA256_128), (.aesGCM16, 128, nil), (.aesGCM16, 256, nil), (.aesGCM12, 192, nil),
         (.aesGCM8, 256, nil), (.chacha20Poly1305, nil, nil),
     ]
@@ -186,6 +219,15 @@ import Testing
         }
     }
 
+    @Test func testSealedEncryptedData_isTheMessageAfterThePrefix() throws {
+        let cipher = try EncryptedPayloadRunner.makeCipher((.aesCBC, 128, .hmacSHA256_128))
+        let prefix = EncryptedPayloadRunner.prefix(dataLength: cipher.encryptedDataLength(innerPayloadsLength: 5))
+        let data = try cipher.sealedEncryptedData(authenticatedPrefix: prefix, innerPayloads: [1, 2, 3, 4, 5],
+                                                  random: SystemRandom())
+        #expect(data.count == cipher.encryptedDataLength(innerPayloadsLength: 5))
+        #expect(try cipher.open(message: prefix + data, encryptedPayloadOffset: 28) == [1, 2, 3, 4, 5])
+    }
+
     @Test func testCipherFromIKEKeys_opensWhatThePeerSealed() throws {
         let transforms = try NegotiatedIKETransforms(
             encryption: EncryptionTransform(.aesCBC, keyLengthBits: 256), prf: .hmacSHA256,
@@ -203,6 +245,22 @@ import Testing
         #expect(try responderReceives.open(message: message, encryptedPayloadOffset: 28) == [9, 8, 7])
         #expect(throws: IKECryptoError.integrityCheckFailed(offset: 28)) {
             _ = try responderSends.open(message: message, encryptedPayloadOffset: 28)
+        }
+    }
+}
+
+extension EncryptionAlgorithm {
+    /// The Swift case name, as vector files spell the algorithm.
+    var caseName: String {
+        switch self {
+        case .tripleDES: "tripleDES"
+        case .null: "null"
+        case .aesCBC: "aesCBC"
+        case .aesCTR: "aesCTR"
+        case .aesGCM8: "aesGCM8"
+        case .aesGCM12: "aesGCM12"
+        case .aesGCM16: "aesGCM16"
+        case .chacha20Poly1305: "chacha20Poly1305"
         }
     }
 }

@@ -35,8 +35,9 @@ import Testing
 }
 
 extension PseudorandomFunction {
+    /// The PRF a vector file names by its Swift case name.
     static func named(_ name: String) -> PseudorandomFunction? {
-        allCases.first { "\($0)" == name || String(describing: $0) == name || $0.caseName == name }
+        allCases.first { $0.caseName == name }
     }
 
     var caseName: String {
@@ -52,6 +53,7 @@ extension PseudorandomFunction {
 }
 
 extension IntegrityAlgorithm {
+    /// The INTEG a vector file names by its Swift case name.
     static func named(_ name: String) -> IntegrityAlgorithm? {
         allCases.first { $0.caseName == name }
     }

@@ -149,6 +149,7 @@ import Testing
         #expect(throws: IKECryptoError.self) { _ = try EncryptionTransform(.aesCBC, keyLengthBits: nil) }
         #expect(throws: IKECryptoError.self) { _ = try EncryptionTransform(.aesCBC, keyLengthBits: 100) }
         #expect(throws: IKECryptoError.self) { _ = try EncryptionTransform(.chacha20Poly1305, keyLengthBits: 128) }
+        #expect(throws: IKECryptoError.self) { _ = try EncryptionTransform(.tripleDES, keyLengthBits: 128) }
     }
 
     @Test func testKeyLengths_followRFC5282AndRFC7634() throws {
@@ -158,6 +159,8 @@ import Testing
         #expect(try EncryptionTransform(.chacha20Poly1305).keyMaterialLength == 36)
         #expect(try EncryptionTransform(.aesCTR, keyLengthBits: 192).keyMaterialLength == 28)
         #expect(try EncryptionTransform(.aesCBC, keyLengthBits: 256).keyMaterialLength == 32)
+        #expect(try EncryptionTransform(.tripleDES).keyMaterialLength == 24)
+        #expect(try EncryptionTransform(.tripleDES).ivLength == 8)
     }
 }
 

@@ -3,10 +3,10 @@ import HubVocabulary
 @testable import IKECrypto
 import Testing
 
-/// MODP groups 2, 14, 15, 16: agreement, shared-secret length, and RFC 6989 §2.1 checks.
+/// MODP groups 2, 5, 14–18: agreement, shared-secret length, and RFC 6989 §2.1 checks.
 /// (No published known-answer vector exists for these groups; see test-vectors.md §2.3.)
 @Suite struct MODPRunner {
-    static let groups: [DiffieHellmanGroup] = [.modp1024, .modp2048, .modp3072, .modp4096]
+    static let groups: [DiffieHellmanGroup] = [.modp1024, .modp1536, .modp2048, .modp3072, .modp4096, .modp6144, .modp8192]
 
     @Test(arguments: groups)
     func testGeneratedKeys_agreeOnPrimeLengthSecret(_ group: DiffieHellmanGroup) throws {

@@ -149,6 +149,9 @@ import Testing
         #expect(try keys.publicKey("p256").kind == .ecdsa(.p256))
         #expect(try keys.certificateKey("p384").kind == .ecdsa(.p384))
         #expect(try keys.privateKey("p521").publicKey.kind == .ecdsa(.p521))
+        // SubjectPublicKeyInfo (hashed for CERTREQ) equals the CLI's DER public key.
+        let der = try OpenSSLCommandLine.run(["pkey", "-pubin", "-in", "p256.pub", "-outform", "DER"], in: keys.directory)
+        #expect(try keys.certificateKey("p256").subjectPublicKeyInfo == der)
     }
 
     @Test func testMismatchedKeyOrMethod_isRejected() throws {
@@ -207,6 +210,7 @@ import Testing
             (.ecdsa(.sha384), "300a06082a8648ce3d040303"),
             (.ecdsa(.sha512), "300a06082a8648ce3d040304"),
             (.rsaPSS(.sha256), "304106092a864886f70d01010a3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120"),
+            (.ed25519, "300506032b6570"),
         ]
         for (algorithm, hex) in published {
             #expect(algorithm.algorithmIdentifier.map(Hex.encode) == hex, "\(algorithm)")

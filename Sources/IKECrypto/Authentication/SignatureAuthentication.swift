@@ -62,21 +62,18 @@ public enum SignatureAuthentication {
         return method
     }
 
-    /// RSA methods need an RSA key; methods 9–11 need the exact curve; method 14 ECDSA
-    /// takes any supported curve (RFC 7427 decouples hash and curve).
+    /// RSA methods need an RSA key, ECDSA an EC key and Ed25519 an Ed25519 key; methods 9–11
+    /// need the exact curve, while method 14 ECDSA takes any supported curve (RFC 7427
+    /// decouples hash and curve).
     private static func checkKey(_ kind: AsymmetricKeyKind, suits method: SignatureAuthenticationMethod) throws(IKECryptoError) {
-        switch (kind, method.algorithm.usesRSAKey) {
-        case (.rsa, true):
-            return
-        case (.ecdsa(let curve), false):
-            if let required = method.requiredCurve, required != curve {
-                throw .signatureAlgorithmMismatch("\(method) needs curve \(required), key is \(curve)")
-            }
-            return
-        case (.unsupported(let reason), _):
+        if case .unsupported(let reason) = kind {
             throw .signatureAlgorithmMismatch("\(method) with an unsupported key (\(reason))")
-        default:
+        }
+        guard kind.family == method.algorithm.keyFamily else {
             throw .signatureAlgorithmMismatch("\(method) cannot use a \(kind) key")
+        }
+        if case .ecdsa(let curve) = kind, let required = method.requiredCurve, required != curve {
+            throw .signatureAlgorithmMismatch("\(method) needs curve \(required), key is \(curve)")
         }
     }
 }

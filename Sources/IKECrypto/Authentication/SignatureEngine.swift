@@ -7,7 +7,8 @@ enum SignatureEngine {
         // Keep the wrapper alive until every C call using its pointer has returned.
         defer { withExtendedLifetime(context) {} }
         var keyContext: OpaquePointer?
-        let digest = try algorithm.hash.digest.required()
+        // Ed25519 takes no separate digest (RFC 8032 PureEdDSA): NULL EVP_MD.
+        let digest = try algorithm.hash.map { (hash) throws(IKECryptoError) in try hash.digest.required() }
         let started = withExtendedLifetime(key) {
             EVP_DigestSignInit(context.pointer, &keyContext, digest, nil, key.pointer)
         }
@@ -30,7 +31,8 @@ enum SignatureEngine {
         // Keep the wrapper alive until every C call using its pointer has returned.
         defer { withExtendedLifetime(context) {} }
         var keyContext: OpaquePointer?
-        let digest = try algorithm.hash.digest.required()
+        // Ed25519 takes no separate digest (RFC 8032 PureEdDSA): NULL EVP_MD.
+        let digest = try algorithm.hash.map { (hash) throws(IKECryptoError) in try hash.digest.required() }
         let started = withExtendedLifetime(key) {
             EVP_DigestVerifyInit(context.pointer, &keyContext, digest, nil, key.pointer)
         }
@@ -59,7 +61,7 @@ enum SignatureEngine {
             guard EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, try hash.digest.required()) == 1 else {
                 throw .openSSLFailure("EVP_PKEY_CTX_set_rsa_mgf1_md")
             }
-        case .ecdsa:
+        case .ecdsa, .ed25519:
             break
         }
     }

@@ -4,7 +4,7 @@ import HubVocabulary
 /// RFC 5282 for AEAD, RFC 7383 §2.5 for fragments), working on raw message bytes.
 ///
 /// What is authenticated, precisely:
-/// - CBC/CTR + HMAC/XCBC/CMAC: the ICV covers the message from the first octet of the
+/// - CBC (AES, 3DES)/CTR + HMAC/XCBC/CMAC: the ICV covers the message from the first octet of the
 ///   IKE header to the last octet of the ciphertext (so any unencrypted payloads, the
 ///   SK/SKF header and the IV are covered; the ICV itself is not).
 /// - AEAD (GCM, ChaCha20-Poly1305): the AAD is the message from the first octet of the
@@ -13,7 +13,7 @@ import HubVocabulary
 ///   part, the nonce is salt(4, from the key material) ‖ IV.
 ///
 /// Plaintext layout: inner payloads ‖ padding ‖ Pad Length (1 octet). We pad with zeros
-/// to the cipher's alignment (16 for CBC, none for CTR and AEAD).
+/// to the cipher's block size (16 for AES-CBC, 8 for 3DES, none for CTR and AEAD).
 ///
 /// Thread ownership: one cipher holds one OpenSSL context for sealing and one for
 /// opening and changes only the IV per message. It is `Sendable` so it can move with
@@ -53,7 +53,7 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
         engine = try encryptionKey.withBytes { (material) throws(IKECryptoError) -> Engine in
             let key = UnsafeRawBufferPointer(rebasing: material[0..<keyLength])
             switch encryption.algorithm {
-            case .aesCBC, .aesCTR:
+            case .tripleDES, .aesCBC, .aesCTR:
                 guard let integrity else { throw .invalidTransformCombination("\(encryption) needs INTEG") }
                 let cipher = EncryptedPayloadCipher.blockCipher(encryption)
                 let mac = try integrityKey.withBytes { (bytes) throws(IKECryptoError) in try integrity.makeMAC(key: bytes) }
@@ -165,6 +165,17 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
         return message
     }
 
+    /// Only the payload's encrypted data, IV ‖ ciphertext ‖ ICV, for a caller that appends
+    /// it to `authenticatedPrefix` itself; same checks and IV rules as the `seal` methods.
+    public func sealedEncryptedData(
+        authenticatedPrefix: [UInt8], innerPayloads: [UInt8], kind: EncryptedPayloadKind = .encrypted,
+        random: some RandomSource
+    ) throws(IKECryptoError) -> [UInt8] {
+        let message = try seal(authenticatedPrefix: authenticatedPrefix, innerPayloads: innerPayloads, kind: kind,
+                               random: random)
+        return Array(message[authenticatedPrefix.count...])
+    }
+
     // MARK: - Open
 
     /// The inner payloads of the SK/SKF payload that starts at `encryptedPayloadOffset`
@@ -241,7 +252,7 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
     /// CBC: the IV itself. CTR: nonce ‖ IV ‖ 00000001 (RFC 3686 §4). AEAD: salt ‖ IV.
     private func counterBlock(iv: [UInt8]) -> [UInt8] {
         switch encryption.algorithm {
-        case .aesCBC: iv
+        case .tripleDES, .aesCBC: iv
         case .aesCTR: salt + iv + [0, 0, 0, 1]
         default: salt + iv
         }
@@ -267,6 +278,7 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
 
     private static func blockCipher(_ encryption: EncryptionTransform) -> FetchedCipher {
         switch (encryption.algorithm, encryption.keyLengthBits) {
+        case (.tripleDES, _): Algorithms.tripleDESCBC
         case (.aesCBC, 128): Algorithms.aes128CBC
         case (.aesCBC, 192): Algorithms.aes192CBC
         case (.aesCBC, _): Algorithms.aes256CBC

@@ -3,12 +3,18 @@
 public enum DiffieHellmanGroup: UInt16, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// 1024-bit MODP (RFC 2409 §6.2); SHOULD NOT be used (RFC 8247), kept for old peers.
     case modp1024 = 2
+    /// 1536-bit MODP (RFC 3526 §2); SHOULD NOT be used (RFC 8247), kept for old peers.
+    case modp1536 = 5
     /// 2048-bit MODP (RFC 3526 §3), MUST be supported (RFC 8247).
     case modp2048 = 14
     /// 3072-bit MODP (RFC 3526 §4).
     case modp3072 = 15
     /// 4096-bit MODP (RFC 3526 §5).
     case modp4096 = 16
+    /// 6144-bit MODP (RFC 3526 §6).
+    case modp6144 = 17
+    /// 8192-bit MODP (RFC 3526 §7).
+    case modp8192 = 18
     /// 256-bit random ECP group, NIST P-256 (RFC 5903).
     case ecp256 = 19
     /// 384-bit random ECP group, NIST P-384 (RFC 5903).
@@ -37,7 +43,7 @@ public enum DiffieHellmanGroup: UInt16, Hashable, Sendable, CaseIterable, Custom
 
     var family: Family {
         switch self {
-        case .modp1024, .modp2048, .modp3072, .modp4096: .modp
+        case .modp1024, .modp1536, .modp2048, .modp3072, .modp4096, .modp6144, .modp8192: .modp
         case .ecp256, .ecp384, .ecp521: .ecp
         case .curve25519, .curve448: .montgomery
         }
@@ -47,9 +53,12 @@ public enum DiffieHellmanGroup: UInt16, Hashable, Sendable, CaseIterable, Custom
     var fieldLength: Int {
         switch self {
         case .modp1024: 128
+        case .modp1536: 192
         case .modp2048: 256
         case .modp3072: 384
         case .modp4096: 512
+        case .modp6144: 768
+        case .modp8192: 1024
         case .ecp256: 32
         case .ecp384: 48
         case .ecp521: 66
@@ -69,9 +78,12 @@ public enum DiffieHellmanGroup: UInt16, Hashable, Sendable, CaseIterable, Custom
     public var description: String {
         switch self {
         case .modp1024: "MODP_1024"
+        case .modp1536: "MODP_1536"
         case .modp2048: "MODP_2048"
         case .modp3072: "MODP_3072"
         case .modp4096: "MODP_4096"
+        case .modp6144: "MODP_6144"
+        case .modp8192: "MODP_8192"
         case .ecp256: "ECP_256"
         case .ecp384: "ECP_384"
         case .ecp521: "ECP_521"

@@ -31,9 +31,12 @@ final class GroupParameters: @unchecked Sendable {
     static func of(_ group: DiffieHellmanGroup) -> GroupParameters {
         switch group {
         case .modp1024: modp1024
+        case .modp1536: modp1536
         case .modp2048: modp2048
         case .modp3072: modp3072
         case .modp4096: modp4096
+        case .modp6144: modp6144
+        case .modp8192: modp8192
         case .ecp256: ecp256
         case .ecp384: ecp384
         case .ecp521: ecp521
@@ -43,9 +46,12 @@ final class GroupParameters: @unchecked Sendable {
     }
 
     private static let modp1024 = GroupParameters(group: .modp1024)
+    private static let modp1536 = GroupParameters(group: .modp1536)
     private static let modp2048 = GroupParameters(group: .modp2048)
     private static let modp3072 = GroupParameters(group: .modp3072)
     private static let modp4096 = GroupParameters(group: .modp4096)
+    private static let modp6144 = GroupParameters(group: .modp6144)
+    private static let modp8192 = GroupParameters(group: .modp8192)
     private static let ecp256 = GroupParameters(group: .ecp256)
     private static let ecp384 = GroupParameters(group: .ecp384)
     private static let ecp521 = GroupParameters(group: .ecp521)
@@ -72,9 +78,12 @@ final class GroupParameters: @unchecked Sendable {
     static func openSSLGroupName(_ group: DiffieHellmanGroup) -> StaticString? {
         switch group {
         case .modp1024: nil
+        case .modp1536: "modp_1536"
         case .modp2048: "modp_2048"
         case .modp3072: "modp_3072"
         case .modp4096: "modp_4096"
+        case .modp6144: "modp_6144"
+        case .modp8192: "modp_8192"
         case .ecp256: "P-256"
         case .ecp384: "P-384"
         case .ecp521: "P-521"

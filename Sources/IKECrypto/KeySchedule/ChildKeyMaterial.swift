@@ -9,12 +9,24 @@ public struct ChildKeyMaterial: Sendable {
         public let encryption: SecretBytes
         /// Integrity key (empty with an AEAD).
         public let integrity: SecretBytes
+
+        /// Keys derived elsewhere (e.g. restored from the state store).
+        public init(encryption: SecretBytes, integrity: SecretBytes) {
+            self.encryption = encryption
+            self.integrity = integrity
+        }
     }
 
     /// Keys protecting traffic the original initiator of this CHILD_SA exchange sends.
     public let initiatorToResponder: DirectionKeys
     /// Keys protecting traffic the responder sends.
     public let responderToInitiator: DirectionKeys
+
+    /// Key material derived elsewhere (e.g. restored from the state store).
+    public init(initiatorToResponder: DirectionKeys, responderToInitiator: DirectionKeys) {
+        self.initiatorToResponder = initiatorToResponder
+        self.responderToInitiator = responderToInitiator
+    }
 
     /// KEYMAT = prf+(SK_d, Ni | Nr), or prf+(SK_d, g^ir (new) | Ni | Nr) when the
     /// CREATE_CHILD_SA exchange carried KE payloads (PFS). The nonces are those of the

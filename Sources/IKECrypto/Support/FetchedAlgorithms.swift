@@ -62,6 +62,7 @@ final class FetchedMAC: @unchecked Sendable {
 /// initialised once, thread-safely).
 enum Algorithms {
     static let aes128ECB = FetchedCipher("AES-128-ECB")
+    static let tripleDESCBC = FetchedCipher("DES-EDE3-CBC")
     static let aes128CBC = FetchedCipher("AES-128-CBC")
     static let aes192CBC = FetchedCipher("AES-192-CBC")
     static let aes256CBC = FetchedCipher("AES-256-CBC")
