@@ -67,11 +67,6 @@ struct ModelBuilder {
         references.append(Reference(kind: kind, name: name, location: statement.location(of: item)))
     }
 
-    /// `no` on a command that only adds something: nothing to remove in a file read from scratch.
-    mutating func noEffect(_ statement: Statement) {
-        log.warning(statement.location, "'no \(statement.commandName)' removes nothing in a configuration file read from scratch; ignored")
-    }
-
     // MARK: - Global commands
 
     mutating func global(_ statement: Statement) {

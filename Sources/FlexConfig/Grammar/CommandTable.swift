@@ -1,5 +1,5 @@
 /// The configuration modes: global, and each sub-mode a command enters.
-public enum ConfigMode: String, Sendable, CaseIterable {
+enum ConfigMode: String, Sendable, CaseIterable {
     case global = "global configuration"
     case aaaServerGroup = "aaa server group"
     case radiusServer = "radius server"

@@ -98,7 +98,7 @@ struct ConfigPrinter {
         for list in aaa.attributeLists {
             line(0, "aaa attribute list", Self.word(list.name))
             for attribute in list.attributes {
-                line(1, "attribute type", Self.word(attribute.type), "\"" + attribute.value + "\"",
+                line(1, "attribute type", Self.word(attribute.type), Self.word(attribute.value),
                      attribute.service.map { "service \(Self.word($0))" } ?? "", attribute.protocol.map { "protocol \(Self.word($0))" } ?? "",
                      attribute.mandatory ? "mandatory" : "", attribute.tag ? "tag" : "")
             }
