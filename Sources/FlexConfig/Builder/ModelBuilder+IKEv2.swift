@@ -11,6 +11,7 @@ extension ModelBuilder {
         let index = Self.upsert(&config.ikev2.profiles, name) { IKEv2Profile(name: name) }
         var p = config.ikev2.profiles[index]
         for c in s.children {
+            locations["profile \(name) \(c.id.rawValue)"] = c.location
             switch c.id {
             case .profileDescription: p.description = c.negated ? nil : c.word("text")
             case .profileMatchIdentity:
