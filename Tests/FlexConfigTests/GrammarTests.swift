@@ -159,3 +159,31 @@ struct GrammarTests {
         ])
     }
 }
+
+/// `interface-config` from AAA applied to a virtual-template.
+struct InterfaceConfigTests {
+    @Test func testInterfaceConfigChangesTheClone_whenAAAPushesCommands() throws {
+        let template = try #require(load("""
+        interface Virtual-Template1 type tunnel
+         ip unnumbered Loopback0
+         ip mtu 1400
+         tunnel mode ipsec ipv4
+         tunnel protection ipsec profile default
+        """).configuration.virtualTemplate(1))
+        let (derived, diagnostics) = FlexConfig.applyInterfaceConfig(["ip mtu 1100", "ip access-group from-user in", "tunnel key 1", "ip mtu x"], to: template)
+        #expect(derived.mtu == 1100)
+        #expect(derived.accessGroupIn == "from-user")
+        #expect(derived.tunnelProtection == "default")
+        #expect(diagnostics.map(\.description) == [
+            "interface-config:3:1: warning: 'tunnel key' is not supported on Linux (GRE keys have no meaning for IPsec tunnels); ignored",
+            "interface-config:4:8: error: 'x' is not a number; expected <mtu 68-65535>",
+        ])
+    }
+
+    @Test func testInterfaceConfigCannotLeaveTheInterface_whenAValueHoldsALineBreak() throws {
+        let template = Interface(name: "Virtual-Template1")
+        let (derived, diagnostics) = FlexConfig.applyInterfaceConfig(["ip mtu 1200\nusername evil password x"], to: template)
+        #expect(derived.mtu == nil)
+        #expect(diagnostics.isEmpty)
+    }
+}
