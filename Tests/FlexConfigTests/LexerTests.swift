@@ -49,3 +49,16 @@ struct InitiatorSyntaxTests {
         #expect(result.configuration.ikev2.profiles.first?.localAuthentication == .preShared(SecretBytes(Array("k".utf8))))
     }
 }
+
+/// Type 7 keys, with the two encodings of "cisco" that IOS documentation and many
+/// published examples show (`0822455D0A16`, `070C285F4D06`).
+struct TypeSevenTests {
+    @Test(arguments: ["0822455D0A16", "070C285F4D06"])
+    func testTypeSevenKeysAreDecoded_whenPastedFromIOS(_ encoded: String) {
+        #expect(CiscoType7.decode(encoded) == Array("cisco".utf8))
+        let result = load("radius server r\n address ipv4 192.0.2.1\n key 7 \(encoded)\nusername u password 7 \(encoded)")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configuration.radiusServer(named: "r")?.key == SecretBytes(Array("cisco".utf8)))
+        #expect(result.configuration.users.first?.credential == .password(type: 0, SecretBytes(Array("cisco".utf8))))
+    }
+}

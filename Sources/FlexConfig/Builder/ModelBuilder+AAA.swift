@@ -162,7 +162,9 @@ extension ModelBuilder {
         guard let name = s.word("user") else { return }
         config.users.removeAll { $0.name == name }
         if s.negated { return }
-        let type = s.items.first { $0.isKeyword && ["0", "5", "7", "8", "9"].contains($0.name) }.flatMap { UInt8($0.name) } ?? 0
+        // A type 7 password is stored decoded, so it is printed back in clear (type 0).
+        let written = s.items.first { $0.isKeyword && ["0", "5", "7", "8", "9"].contains($0.name) }.flatMap { UInt8($0.name) } ?? 0
+        let type: UInt8 = written == 7 ? 0 : written
         let credential: LocalUser.Credential
         if let password = secret(s, "password") {
             credential = .password(type: type, password)

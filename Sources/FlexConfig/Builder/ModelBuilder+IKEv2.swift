@@ -238,9 +238,6 @@ extension ModelBuilder {
             case .peerPreSharedKey:
                 let key = c.negated ? nil : secret(c, "key")
                 if c.has("local") { peer.localKey = key } else if c.has("remote") { peer.remoteKey = key } else { peer.key = key }
-                if c.items.contains(where: { $0.isKeyword && $0.name == "6" }) {
-                    log.error(c.location(of: "6"), "type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)")
-                }
             default: break
             }
         }

@@ -25,9 +25,26 @@ struct ModelBuilder {
 
     // MARK: - Small readers
 
-    func secret(_ statement: Statement, _ name: String) -> SecretBytes? {
-        if case .secret(let value)? = statement.item(name)?.value { return value }
-        return nil
+    /// A key or password; a type 7 one is decoded, a type 6 one (encrypted with the
+    /// router's master key) cannot be and is an error. Messages never show the key.
+    mutating func secret(_ statement: Statement, _ name: String) -> SecretBytes? {
+        guard let index = statement.items.firstIndex(where: { !$0.isKeyword && $0.name == name }),
+              case .secret(let value) = statement.items[index].value else { return nil }
+        let type = index > 0 && statement.items[index - 1].isKeyword ? statement.items[index - 1].name : "0"
+        switch type {
+        case "7":
+            let text = String(decoding: value.revealedBytes(), as: UTF8.self)
+            guard let clear = CiscoType7.decode(text) else {
+                log.error(statement.location(of: name), "the type 7 \(name) is not a type 7 encoding (two decimal digits, then pairs of hex digits)")
+                return nil
+            }
+            return SecretBytes(clear)
+        case "6":
+            log.error(statement.location(of: name), "type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)")
+            return nil
+        default:
+            return value
+        }
     }
 
     func ipAddress(_ statement: Statement, _ name: String) -> IPAddress? {
