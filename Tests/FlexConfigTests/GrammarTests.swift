@@ -187,3 +187,27 @@ struct InterfaceConfigTests {
         #expect(diagnostics.isEmpty)
     }
 }
+
+/// Many objects of one kind, and name spaces.
+struct ScaleAndNameSpaceTests {
+    @Test func testThousandsOfProfilesAndPoliciesLoad_whenEachIsDefinedOnce() {
+        var lines: [String] = ["aaa authorization network local-list local"]
+        for index in 0..<3000 {
+            lines += ["crypto ikev2 authorization policy policy-\(index)", " pool pool-\(index)", "!",
+                      "ip local pool pool-\(index) 10.\(index / 256).\(index % 256).1 10.\(index / 256).\(index % 256).254",
+                      "crypto ikev2 profile profile-\(index)", " match identity remote fqdn domain site\(index).example.net",
+                      " authentication local pre-share key k", " authentication remote pre-share key k",
+                      " aaa authorization group psk list local-list policy-\(index)", "!"]
+        }
+        let result = load(lines.joined(separator: "\n"))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configuration.ikev2.profiles.count == 3000)
+        #expect(result.configuration.ikev2.authorizationPolicies.last?.pool == "pool-2999")
+    }
+
+    @Test func testIPv4AndIPv6AccessListsMayShareAName_whenBothAreDefined() {
+        let result = load("ip access-list standard corp\n permit any\nipv6 access-list corp\n permit ipv6 any any")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configuration.accessLists.map(\.kind) == [.standard, .ipv6])
+    }
+}

@@ -4,7 +4,7 @@ extension ModelBuilder {
     mutating func authorizationPolicy(_ s: Statement) {
         guard let name = s.word("policy") else { return }
         if s.negated { config.ikev2.authorizationPolicies.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.authorizationPolicies, name) { AuthorizationPolicy(name: name) }
+        let index = Self.upsert(&config.ikev2.authorizationPolicies, name, in: objectIndexes) { AuthorizationPolicy(name: name) }
         var p = config.ikev2.authorizationPolicies[index]
         for c in s.children {
             let off = c.negated
@@ -83,7 +83,7 @@ extension ModelBuilder {
     mutating func trustpoint(_ s: Statement) {
         guard let name = s.word("trustpoint") else { return }
         if s.negated { config.pki.trustpoints.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.pki.trustpoints, name) { Trustpoint(name: name) }
+        let index = Self.upsert(&config.pki.trustpoints, name, in: objectIndexes) { Trustpoint(name: name) }
         for c in s.children {
             switch c.id {
             case .trustpointRevocationCheck:
@@ -150,7 +150,7 @@ extension ModelBuilder {
     mutating func ipsecProfile(_ s: Statement) {
         guard let name = s.word("profile") else { return }
         if s.negated { config.ipsec.profiles.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ipsec.profiles, name) { IPsecProfile(name: name) }
+        let index = Self.upsert(&config.ipsec.profiles, name, in: objectIndexes) { IPsecProfile(name: name) }
         var p = config.ipsec.profiles[index]
         p.isBuiltIn = false
         for c in s.children {
@@ -199,7 +199,7 @@ extension ModelBuilder {
             log.error(s.location(of: "end"), "pool range ends at \(end), before its start \(start)")
             return
         }
-        let index = Self.upsert(&config.ipv4Pools, name) { IPv4Pool(name: name) }
+        let index = Self.upsert(&config.ipv4Pools, name, in: objectIndexes) { IPv4Pool(name: name) }
         for other in config.ipv4Pools {
             for range in other.ranges where range.start <= end && start <= range.end {
                 log.error(s.location(of: "start"), "range \(start)-\(end) overlaps \(range.start)-\(range.end) of pool '\(other.name)'")

@@ -10,6 +10,8 @@ struct ModelBuilder {
     var vrfs: Set<String> = []
     /// Fast lookup for objects that may be re-entered (`crypto ikev2 keyring K` twice).
     var keyringPeerIndex: [String: [String: Int]] = [:]
+    /// Positions of named objects in the model's arrays (see `upsert`).
+    let objectIndexes = ObjectIndexCache()
     /// Where each object was (first) defined: `"ikev2 profile NAME"` → location.
     var locations: [String: SourceLocation] = [:]
 
@@ -160,10 +162,18 @@ struct ModelBuilder {
         }
     }
 
-    /// Finds the object named `name` in `array`, creating it with `make` if absent.
-    static func upsert<T: NamedObject>(_ array: inout [T], _ name: String, _ make: () -> T) -> Int {
-        if let index = array.firstIndex(where: { $0.name == name }) { return index }
+    /// Finds the object named `name` in `array`, creating it with `make` if absent. The
+    /// index cache keeps this constant-time for files with thousands of objects; an entry
+    /// that a removal made stale is noticed (the name differs) and looked up again.
+    static func upsert<T: NamedObject>(_ array: inout [T], _ name: String, in cache: ObjectIndexCache, _ make: () -> T) -> Int {
+        let key = "\(T.self) \(name)"
+        if let index = cache.indexes[key], index < array.count, array[index].name == name { return index }
+        if let index = array.firstIndex(where: { $0.name == name }) {
+            cache.indexes[key] = index
+            return index
+        }
         array.append(make())
+        cache.indexes[key] = array.count - 1
         return array.count - 1
     }
 
@@ -171,4 +181,10 @@ struct ModelBuilder {
         guard let interval = int(s, "interval"), let retry = int(s, "retry") else { return nil }
         return DeadPeerDetection(intervalSeconds: interval, retrySeconds: retry, mode: s.has("periodic") ? .periodic : .onDemand)
     }
+}
+
+/// Array positions by type and name; a class so that `upsert` can update it while the
+/// builder's model array is borrowed `inout`.
+final class ObjectIndexCache {
+    var indexes: [String: Int] = [:]
 }
