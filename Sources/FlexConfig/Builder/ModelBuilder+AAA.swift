@@ -156,6 +156,7 @@ extension ModelBuilder {
         server.retransmit = int(s, "count") ?? 3
         server.key = secret(s, "key")
         config.radiusServers.append(server)
+        objectIndexes.invalidate()
     }
 
     mutating func username(_ s: Statement) {

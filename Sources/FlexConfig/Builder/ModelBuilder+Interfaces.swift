@@ -39,10 +39,14 @@ extension ModelBuilder {
         let name = String(number)
         let kind: AccessList.Kind = s.id == .numberedExtended || (s.id == .numberedRemark && ((100...199).contains(number) || number >= 2000)) ? .extended : .standard
         if s.negated { config.accessLists.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.accessLists, name, in: objectIndexes) {
+        let index: Int
+        if let existing = config.accessLists.firstIndex(where: { $0.name == name && $0.kind != .ipv6 }) {
+            index = existing
+        } else {
             var list = AccessList(name: name, kind: kind)
             list.numbered = true
-            return list
+            config.accessLists.append(list)
+            index = config.accessLists.count - 1
         }
         if s.id == .numberedRemark {
             if let text = s.word("text") { config.accessLists[index].entries.append(.remark(text)) }

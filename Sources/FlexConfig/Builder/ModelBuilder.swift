@@ -10,6 +10,8 @@ struct ModelBuilder {
     var vrfs: Set<String> = []
     /// Fast lookup for objects that may be re-entered (`crypto ikev2 keyring K` twice).
     var keyringPeerIndex: [String: [String: Int]] = [:]
+    /// Every accepted `ip local pool` range, sorted by start (for the overlap check).
+    var poolRanges: [(start: IPv4Address, end: IPv4Address, pool: String)] = []
     /// Positions of named objects in the model's arrays (see `upsert`).
     let objectIndexes = ObjectIndexCache()
     /// Where each object was (first) defined: `"ikev2 profile NAME"` → location.
@@ -163,17 +165,19 @@ struct ModelBuilder {
     }
 
     /// Finds the object named `name` in `array`, creating it with `make` if absent. The
-    /// index cache keeps this constant-time for files with thousands of objects; an entry
-    /// that a removal made stale is noticed (the name differs) and looked up again.
+    /// index keeps this constant-time for files with thousands of objects; it is rebuilt
+    /// when the array changed behind its back (a `no` removal, a direct append).
     static func upsert<T: NamedObject>(_ array: inout [T], _ name: String, in cache: ObjectIndexCache, _ make: () -> T) -> Int {
-        let key = "\(T.self) \(name)"
-        if let index = cache.indexes[key], index < array.count, array[index].name == name { return index }
-        if let index = array.firstIndex(where: { $0.name == name }) {
-            cache.indexes[key] = index
-            return index
+        let type = ObjectIdentifier(T.self)
+        if cache.counts[type] != array.count { cache.rebuild(type, names: array.map(\.name)) }
+        if let index = cache.indexes[type]?[name] {
+            if index < array.count, array[index].name == name { return index }
+            cache.rebuild(type, names: array.map(\.name))
+            if let fresh = cache.indexes[type]?[name] { return fresh }
         }
         array.append(make())
-        cache.indexes[key] = array.count - 1
+        cache.indexes[type, default: [:]][name] = array.count - 1
+        cache.counts[type] = array.count
         return array.count - 1
     }
 
@@ -186,5 +190,20 @@ struct ModelBuilder {
 /// Array positions by type and name; a class so that `upsert` can update it while the
 /// builder's model array is borrowed `inout`.
 final class ObjectIndexCache {
-    var indexes: [String: Int] = [:]
+    var indexes: [ObjectIdentifier: [String: Int]] = [:]
+    /// The array length each index was built for.
+    var counts: [ObjectIdentifier: Int] = [:]
+
+    func rebuild(_ type: ObjectIdentifier, names: [String]) {
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        indexes[type] = index
+        counts[type] = names.count
+    }
+
+    /// Forgets every index (after changing an array without `upsert`).
+    func invalidate() {
+        indexes = [:]
+        counts = [:]
+    }
 }
