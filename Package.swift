@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "HubVocabulary"),
         .target(name: "IKEWire", dependencies: ["HubVocabulary"]),
         .target(name: "IKECrypto", dependencies: ["HubVocabulary", "COpenSSL"]),
-        .target(name: "FlexConfig", dependencies: ["HubVocabulary"]),
+        .target(name: "FlexConfig", dependencies: ["HubVocabulary"], exclude: ["LINUX-ADDITIONS.md"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),

@@ -159,3 +159,55 @@ struct GrammarTests {
         ])
     }
 }
+
+/// `interface-config` from AAA applied to a virtual-template.
+struct InterfaceConfigTests {
+    @Test func testInterfaceConfigChangesTheClone_whenAAAPushesCommands() throws {
+        let template = try #require(load("""
+        interface Virtual-Template1 type tunnel
+         ip unnumbered Loopback0
+         ip mtu 1400
+         tunnel mode ipsec ipv4
+         tunnel protection ipsec profile default
+        """).configuration.virtualTemplate(1))
+        let (derived, diagnostics) = FlexConfig.applyInterfaceConfig(["ip mtu 1100", "ip access-group from-user in", "tunnel key 1", "ip mtu x"], to: template)
+        #expect(derived.mtu == 1100)
+        #expect(derived.accessGroupIn == "from-user")
+        #expect(derived.tunnelProtection == "default")
+        #expect(diagnostics.map(\.description) == [
+            "interface-config:3:1: warning: 'tunnel key' is not supported on Linux (GRE keys have no meaning for IPsec tunnels); ignored",
+            "interface-config:4:8: error: 'x' is not a number; expected <mtu 68-65535>",
+        ])
+    }
+
+    @Test func testInterfaceConfigCannotLeaveTheInterface_whenAValueHoldsALineBreak() throws {
+        let template = Interface(name: "Virtual-Template1")
+        let (derived, diagnostics) = FlexConfig.applyInterfaceConfig(["ip mtu 1200\nusername evil password x"], to: template)
+        #expect(derived.mtu == nil)
+        #expect(diagnostics.isEmpty)
+    }
+}
+
+/// Many objects of one kind, and name spaces.
+struct ScaleAndNameSpaceTests {
+    @Test func testThousandsOfProfilesAndPoliciesLoad_whenEachIsDefinedOnce() {
+        var lines: [String] = ["aaa authorization network local-list local"]
+        for index in 0..<3000 {
+            lines += ["crypto ikev2 authorization policy policy-\(index)", " pool pool-\(index)", "!",
+                      "ip local pool pool-\(index) 10.\(index / 256).\(index % 256).1 10.\(index / 256).\(index % 256).254",
+                      "crypto ikev2 profile profile-\(index)", " match identity remote fqdn domain site\(index).example.net",
+                      " authentication local pre-share key k", " authentication remote pre-share key k",
+                      " aaa authorization group psk list local-list policy-\(index)", "!"]
+        }
+        let result = load(lines.joined(separator: "\n"))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configuration.ikev2.profiles.count == 3000)
+        #expect(result.configuration.ikev2.authorizationPolicies.last?.pool == "pool-2999")
+    }
+
+    @Test func testIPv4AndIPv6AccessListsMayShareAName_whenBothAreDefined() {
+        let result = load("ip access-list standard corp\n permit any\nipv6 access-list corp\n permit ipv6 any any")
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.configuration.accessLists.map(\.kind) == [.standard, .ipv6])
+    }
+}

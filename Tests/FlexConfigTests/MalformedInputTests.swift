@@ -109,19 +109,26 @@ struct MalformedInputTests {
             "t.cfg:2:9: error: banner delimiter '#' is never closed",
         ]),
         ("crypto ikev2 keyring k\n peer p\n  pre-shared-key 6 ABCDEF0123", [
-            "t.cfg:3:18: error: type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)",
+            "t.cfg:3:20: error: type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)",
         ]),
         (bareProfile + " authentication local pre-share key k1\n authentication remote eap\n aaa authentication eap l\naaa authentication login l local", [
-            "t.cfg:1:1: error: ikev2 profile 'p': 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate",
+            "t.cfg:4:2: error: ikev2 profile 'p': 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate",
         ]),
         (bareProfile + " authentication local pre-share key k1\n authentication remote pre-share key k2\n reconnect", [
-            "t.cfg:1:1: error: ikev2 profile 'p': 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)",
+            "t.cfg:5:2: error: ikev2 profile 'p': 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)",
         ]),
         ("access-list 250 permit any", [
             "t.cfg:1:13: error: invalid input '250'; expected one of <acl 1-99>, <acl 1300-1999>, <acl 100-199>, <acl 2000-2699>, <acl 1-199>, <acl 1300-2699>",
         ]),
         ("ip access-list standard s\n permit 10.0.0.0 0.0.0.255 extra", [
             "t.cfg:2:28: error: invalid input 'extra'; expected 'log' or the end of the command",
+        ]),
+        ("radius server r\n key 7 0822455D0A1", [
+            "t.cfg:2:8: error: the type 7 key is not a type 7 encoding (two decimal digits, then pairs of hex digits)",
+        ]),
+        (bareProfile + " authentication local pre-share key 6 AbCdEf\n authentication remote rsa-sig\ncrypto pki trustpoint t", [
+            "t.cfg:3:2: error: ikev2 profile 'p': 'authentication local pre-share' has no key and the profile has no 'keyring'",
+            "t.cfg:3:39: error: type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)",
         ]),
         ("no", [
             "t.cfg:1:3: error: incomplete command; expected a command after 'no'",

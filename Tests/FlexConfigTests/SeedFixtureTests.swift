@@ -18,7 +18,7 @@ struct SeedFixtureTests {
         ]),
         ("seed-articles-eap.cfg", [
             "seed-articles-eap.cfg:12:1: warning: ikev2 profile 'ikev2_profile' has no 'match identity remote' or 'match certificate'; no peer can select it",
-            "seed-articles-eap.cfg:12:1: error: ikev2 profile 'ikev2_profile': 'authentication local' with signatures needs a 'crypto pki trustpoint'",
+            "seed-articles-eap.cfg:16:2: error: ikev2 profile 'ikev2_profile': 'authentication local' with signatures needs a 'crypto pki trustpoint'",
         ]),
         ("seed-articles-mode-auto.cfg", [
             "seed-articles-mode-auto.cfg:9:19: error: interface 'Virtual-Template1' is not defined; none is defined",
@@ -31,8 +31,8 @@ struct SeedFixtureTests {
         ]),
         ("seed-articles-reconnect.cfg", [
             "seed-articles-reconnect.cfg:6:1: warning: ikev2 profile 'default' has no 'match identity remote' or 'match certificate'; no peer can select it",
-            "seed-articles-reconnect.cfg:6:1: error: ikev2 profile 'default': 'authentication remote eap' needs 'aaa authentication eap LIST' to reach the EAP server",
-            "seed-articles-reconnect.cfg:6:1: error: ikev2 profile 'default': 'authentication local' with signatures needs a 'crypto pki trustpoint'",
+            "seed-articles-reconnect.cfg:7:2: error: ikev2 profile 'default': 'authentication local' with signatures needs a 'crypto pki trustpoint'",
+            "seed-articles-reconnect.cfg:8:2: error: ikev2 profile 'default': 'authentication remote eap' needs 'aaa authentication eap LIST' to reach the EAP server",
             "seed-articles-reconnect.cfg:10:20: error: 'seconds' is not a number; expected <seconds 10-86400>",
         ]),
         ("seed-articles-virtual-access-cloning.cfg", [

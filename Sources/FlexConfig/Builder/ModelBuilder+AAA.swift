@@ -4,7 +4,7 @@ extension ModelBuilder {
     mutating func serverGroup(_ s: Statement) {
         guard let name = s.word("group") else { return }
         if s.negated { config.aaa.serverGroups.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.aaa.serverGroups, name) { RadiusServerGroup(name: name) }
+        let index = Self.upsert(&config.aaa.serverGroups, name, in: objectIndexes) { RadiusServerGroup(name: name) }
         for child in s.children {
             switch child.id {
             case .serverGroupServerName:
@@ -66,7 +66,7 @@ extension ModelBuilder {
     mutating func attributeList(_ s: Statement) {
         guard let name = s.word("list") else { return }
         if s.negated { config.aaa.attributeLists.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.aaa.attributeLists, name) { AttributeList(name: name) }
+        let index = Self.upsert(&config.aaa.attributeLists, name, in: objectIndexes) { AttributeList(name: name) }
         for child in s.children where child.id == .attribute {
             guard let type = child.word("attribute"), let value = child.word("value") else { continue }
             if child.negated {
@@ -127,7 +127,7 @@ extension ModelBuilder {
     mutating func radiusServer(_ s: Statement) {
         guard let name = s.word("server") else { return }
         if s.negated { config.radiusServers.removeAll { $0.name == name && !$0.isLegacyHost }; return }
-        let index = Self.upsert(&config.radiusServers, name) { RadiusServer(name: name) }
+        let index = Self.upsert(&config.radiusServers, name, in: objectIndexes) { RadiusServer(name: name) }
         for child in s.children {
             switch child.id {
             case .radiusAddress:
@@ -156,13 +156,16 @@ extension ModelBuilder {
         server.retransmit = int(s, "count") ?? 3
         server.key = secret(s, "key")
         config.radiusServers.append(server)
+        objectIndexes.invalidate()
     }
 
     mutating func username(_ s: Statement) {
         guard let name = s.word("user") else { return }
         config.users.removeAll { $0.name == name }
         if s.negated { return }
-        let type = s.items.first { $0.isKeyword && ["0", "5", "7", "8", "9"].contains($0.name) }.flatMap { UInt8($0.name) } ?? 0
+        // A type 7 password is stored decoded, so it is printed back in clear (type 0).
+        let written = s.items.first { $0.isKeyword && ["0", "5", "7", "8", "9"].contains($0.name) }.flatMap { UInt8($0.name) } ?? 0
+        let type: UInt8 = written == 7 ? 0 : written
         let credential: LocalUser.Credential
         if let password = secret(s, "password") {
             credential = .password(type: type, password)

@@ -8,9 +8,10 @@ extension ModelBuilder {
     mutating func profile(_ s: Statement) {
         guard let name = s.word("profile") else { return }
         if s.negated { config.ikev2.profiles.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.profiles, name) { IKEv2Profile(name: name) }
+        let index = Self.upsert(&config.ikev2.profiles, name, in: objectIndexes) { IKEv2Profile(name: name) }
         var p = config.ikev2.profiles[index]
         for c in s.children {
+            locations["profile \(name) \(c.id.rawValue)"] = c.location
             switch c.id {
             case .profileDescription: p.description = c.negated ? nil : c.word("text")
             case .profileMatchIdentity:
@@ -178,7 +179,7 @@ extension ModelBuilder {
     mutating func keyring(_ s: Statement) {
         guard let name = s.word("keyring") else { return }
         if s.negated { config.ikev2.keyrings.removeAll { $0.name == name }; keyringPeerIndex[name] = nil; return }
-        let index = Self.upsert(&config.ikev2.keyrings, name) { IKEv2Keyring(name: name) }
+        let index = Self.upsert(&config.ikev2.keyrings, name, in: objectIndexes) { IKEv2Keyring(name: name) }
         var peers = config.ikev2.keyrings[index].peers
         var peerIndex = keyringPeerIndex[name] ?? [:]
         for child in s.children where child.id == .keyringPeer {
@@ -237,9 +238,6 @@ extension ModelBuilder {
             case .peerPreSharedKey:
                 let key = c.negated ? nil : secret(c, "key")
                 if c.has("local") { peer.localKey = key } else if c.has("remote") { peer.remoteKey = key } else { peer.key = key }
-                if c.items.contains(where: { $0.isKeyword && $0.name == "6" }) {
-                    log.error(c.location(of: "6"), "type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)")
-                }
             default: break
             }
         }
@@ -248,7 +246,7 @@ extension ModelBuilder {
     mutating func nameMangler(_ s: Statement) {
         guard let name = s.word("mangler") else { return }
         if s.negated { config.ikev2.nameManglers.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.nameManglers, name) { NameMangler(name: name) }
+        let index = Self.upsert(&config.ikev2.nameManglers, name, in: objectIndexes) { NameMangler(name: name) }
         var m = config.ikev2.nameManglers[index]
         for c in s.children {
             let field = c.items.dropFirst().first { $0.isKeyword && NameMangler.DNField(rawValue: $0.name) != nil }
@@ -277,7 +275,7 @@ extension ModelBuilder {
     mutating func proposal(_ s: Statement) {
         guard let name = s.word("proposal") else { return }
         if s.negated { config.ikev2.proposals.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.proposals, name) { IKEv2Proposal(name: name) }
+        let index = Self.upsert(&config.ikev2.proposals, name, in: objectIndexes) { IKEv2Proposal(name: name) }
         for c in s.children {
             let values = c.items.dropFirst().map(\.name)
             switch c.id {
@@ -293,7 +291,7 @@ extension ModelBuilder {
     mutating func ikev2Policy(_ s: Statement) {
         guard let name = s.word("policy") else { return }
         if s.negated { config.ikev2.policies.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.policies, name) { IKEv2Policy(name: name) }
+        let index = Self.upsert(&config.ikev2.policies, name, in: objectIndexes) { IKEv2Policy(name: name) }
         for c in s.children {
             switch c.id {
             case .policyProposal:

@@ -9,7 +9,14 @@ extension ModelBuilder {
             log.error(s.location(of: "acl"), "access list '\(name)' is already defined as \(other.kind.rawValue)")
             return
         }
-        let index = Self.upsert(&config.accessLists, name) { AccessList(name: name, kind: kind) }
+        // IPv4 and IPv6 lists have separate name spaces.
+        let index: Int
+        if let existing = config.accessLists.firstIndex(where: { $0.name == name && $0.kind == kind }) {
+            index = existing
+        } else {
+            config.accessLists.append(AccessList(name: name, kind: kind))
+            index = config.accessLists.count - 1
+        }
         for c in s.children {
             if c.id == .accessListRemark {
                 if !c.negated, let text = c.word("text") { config.accessLists[index].entries.append(.remark(text)) }
@@ -32,10 +39,14 @@ extension ModelBuilder {
         let name = String(number)
         let kind: AccessList.Kind = s.id == .numberedExtended || (s.id == .numberedRemark && ((100...199).contains(number) || number >= 2000)) ? .extended : .standard
         if s.negated { config.accessLists.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.accessLists, name) {
+        let index: Int
+        if let existing = config.accessLists.firstIndex(where: { $0.name == name && $0.kind != .ipv6 }) {
+            index = existing
+        } else {
             var list = AccessList(name: name, kind: kind)
             list.numbered = true
-            return list
+            config.accessLists.append(list)
+            index = config.accessLists.count - 1
         }
         if s.id == .numberedRemark {
             if let text = s.word("text") { config.accessLists[index].entries.append(.remark(text)) }
@@ -110,7 +121,7 @@ extension ModelBuilder {
             log.error(s.location(of: "interface"), "'\(name)' is created per session from a virtual-template and cannot be configured")
             return
         }
-        let index = Self.upsert(&config.interfaces, name) { Interface(name: name) }
+        let index = Self.upsert(&config.interfaces, name, in: objectIndexes) { Interface(name: name) }
         var i = config.interfaces[index]
         if s.has("tunnel") { i.typeTunnel = true }
         let managed = type == "Virtual-Template" || type == "Loopback"

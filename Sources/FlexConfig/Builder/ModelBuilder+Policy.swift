@@ -4,7 +4,7 @@ extension ModelBuilder {
     mutating func authorizationPolicy(_ s: Statement) {
         guard let name = s.word("policy") else { return }
         if s.negated { config.ikev2.authorizationPolicies.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ikev2.authorizationPolicies, name) { AuthorizationPolicy(name: name) }
+        let index = Self.upsert(&config.ikev2.authorizationPolicies, name, in: objectIndexes) { AuthorizationPolicy(name: name) }
         var p = config.ikev2.authorizationPolicies[index]
         for c in s.children {
             let off = c.negated
@@ -83,7 +83,7 @@ extension ModelBuilder {
     mutating func trustpoint(_ s: Statement) {
         guard let name = s.word("trustpoint") else { return }
         if s.negated { config.pki.trustpoints.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.pki.trustpoints, name) { Trustpoint(name: name) }
+        let index = Self.upsert(&config.pki.trustpoints, name, in: objectIndexes) { Trustpoint(name: name) }
         for c in s.children {
             switch c.id {
             case .trustpointRevocationCheck:
@@ -150,7 +150,7 @@ extension ModelBuilder {
     mutating func ipsecProfile(_ s: Statement) {
         guard let name = s.word("profile") else { return }
         if s.negated { config.ipsec.profiles.removeAll { $0.name == name }; return }
-        let index = Self.upsert(&config.ipsec.profiles, name) { IPsecProfile(name: name) }
+        let index = Self.upsert(&config.ipsec.profiles, name, in: objectIndexes) { IPsecProfile(name: name) }
         var p = config.ipsec.profiles[index]
         p.isBuiltIn = false
         for c in s.children {
@@ -193,18 +193,26 @@ extension ModelBuilder {
         let end = ipv4(s, "end") ?? start
         if s.negated {
             config.ipv4Pools.removeAll { $0.name == name }
+            poolRanges.removeAll { $0.pool == name }
             return
         }
         guard start <= end else {
             log.error(s.location(of: "end"), "pool range ends at \(end), before its start \(start)")
             return
         }
-        let index = Self.upsert(&config.ipv4Pools, name) { IPv4Pool(name: name) }
-        for other in config.ipv4Pools {
-            for range in other.ranges where range.start <= end && start <= range.end {
-                log.error(s.location(of: "start"), "range \(start)-\(end) overlaps \(range.start)-\(range.end) of pool '\(other.name)'")
-            }
+        // All accepted ranges are disjoint and sorted, so only the neighbours can overlap.
+        var low = 0, high = poolRanges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if poolRanges[middle].start.rawValue <= start.rawValue { low = middle + 1 } else { high = middle }
         }
+        let neighbours = [low - 1, low].filter { $0 >= 0 && $0 < poolRanges.count }.map { poolRanges[$0] }
+        if let other = neighbours.first(where: { $0.start <= end && start <= $0.end }) {
+            log.error(s.location(of: "start"), "range \(start)-\(end) overlaps \(other.start)-\(other.end) of pool '\(other.pool)'")
+            return
+        }
+        poolRanges.insert((start, end, name), at: low)
+        let index = Self.upsert(&config.ipv4Pools, name, in: objectIndexes) { IPv4Pool(name: name) }
         config.ipv4Pools[index].ranges.append(.init(start: start, end: end, group: s.word("group"), cacheSize: int(s, "size")))
     }
 

@@ -10,6 +10,10 @@ struct ModelBuilder {
     var vrfs: Set<String> = []
     /// Fast lookup for objects that may be re-entered (`crypto ikev2 keyring K` twice).
     var keyringPeerIndex: [String: [String: Int]] = [:]
+    /// Every accepted `ip local pool` range, sorted by start (for the overlap check).
+    var poolRanges: [(start: IPv4Address, end: IPv4Address, pool: String)] = []
+    /// Positions of named objects in the model's arrays (see `upsert`).
+    let objectIndexes = ObjectIndexCache()
     /// Where each object was (first) defined: `"ikev2 profile NAME"` → location.
     var locations: [String: SourceLocation] = [:]
 
@@ -25,9 +29,26 @@ struct ModelBuilder {
 
     // MARK: - Small readers
 
-    func secret(_ statement: Statement, _ name: String) -> SecretBytes? {
-        if case .secret(let value)? = statement.item(name)?.value { return value }
-        return nil
+    /// A key or password; a type 7 one is decoded, a type 6 one (encrypted with the
+    /// router's master key) cannot be and is an error. Messages never show the key.
+    mutating func secret(_ statement: Statement, _ name: String) -> SecretBytes? {
+        guard let index = statement.items.firstIndex(where: { !$0.isKeyword && $0.name == name }),
+              case .secret(let value) = statement.items[index].value else { return nil }
+        let type = index > 0 && statement.items[index - 1].isKeyword ? statement.items[index - 1].name : "0"
+        switch type {
+        case "7":
+            let text = String(decoding: value.revealedBytes(), as: UTF8.self)
+            guard let clear = CiscoType7.decode(text) else {
+                log.error(statement.location(of: name), "the type 7 \(name) is not a type 7 encoding (two decimal digits, then pairs of hex digits)")
+                return nil
+            }
+            return SecretBytes(clear)
+        case "6":
+            log.error(statement.location(of: name), "type 6 (AES-encrypted) keys need the router's master key and cannot be read; write the key in clear text (type 0)")
+            return nil
+        default:
+            return value
+        }
     }
 
     func ipAddress(_ statement: Statement, _ name: String) -> IPAddress? {
@@ -65,11 +86,6 @@ struct ModelBuilder {
     mutating func refer(_ kind: ReferenceKind, _ statement: Statement, _ item: String) {
         guard let name = statement.word(item) ?? statement.integer(item).map({ String($0) }) else { return }
         references.append(Reference(kind: kind, name: name, location: statement.location(of: item)))
-    }
-
-    /// `no` on a command that only adds something: nothing to remove in a file read from scratch.
-    mutating func noEffect(_ statement: Statement) {
-        log.warning(statement.location, "'no \(statement.commandName)' removes nothing in a configuration file read from scratch; ignored")
     }
 
     // MARK: - Global commands
@@ -148,15 +164,46 @@ struct ModelBuilder {
         }
     }
 
-    /// Finds the object named `name` in `array`, creating it with `make` if absent.
-    static func upsert<T: NamedObject>(_ array: inout [T], _ name: String, _ make: () -> T) -> Int {
-        if let index = array.firstIndex(where: { $0.name == name }) { return index }
+    /// Finds the object named `name` in `array`, creating it with `make` if absent. The
+    /// index keeps this constant-time for files with thousands of objects; it is rebuilt
+    /// when the array changed behind its back (a `no` removal, a direct append).
+    static func upsert<T: NamedObject>(_ array: inout [T], _ name: String, in cache: ObjectIndexCache, _ make: () -> T) -> Int {
+        let type = ObjectIdentifier(T.self)
+        if cache.counts[type] != array.count { cache.rebuild(type, names: array.map(\.name)) }
+        if let index = cache.indexes[type]?[name] {
+            if index < array.count, array[index].name == name { return index }
+            cache.rebuild(type, names: array.map(\.name))
+            if let fresh = cache.indexes[type]?[name] { return fresh }
+        }
         array.append(make())
+        cache.indexes[type, default: [:]][name] = array.count - 1
+        cache.counts[type] = array.count
         return array.count - 1
     }
 
     mutating func dpd(_ s: Statement) -> DeadPeerDetection? {
         guard let interval = int(s, "interval"), let retry = int(s, "retry") else { return nil }
         return DeadPeerDetection(intervalSeconds: interval, retrySeconds: retry, mode: s.has("periodic") ? .periodic : .onDemand)
+    }
+}
+
+/// Array positions by type and name; a class so that `upsert` can update it while the
+/// builder's model array is borrowed `inout`.
+final class ObjectIndexCache {
+    var indexes: [ObjectIdentifier: [String: Int]] = [:]
+    /// The array length each index was built for.
+    var counts: [ObjectIdentifier: Int] = [:]
+
+    func rebuild(_ type: ObjectIdentifier, names: [String]) {
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        indexes[type] = index
+        counts[type] = names.count
+    }
+
+    /// Forgets every index (after changing an array without `upsert`).
+    func invalidate() {
+        indexes = [:]
+        counts = [:]
     }
 }

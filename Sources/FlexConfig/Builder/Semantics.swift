@@ -9,6 +9,7 @@ extension ModelBuilder {
         var warnedTrustpoints = Set<String>()
         for profile in config.ikev2.profiles {
             let here = place("crypto ikev2 profile", profile.name)
+            func line(_ command: CommandID) -> SourceLocation { locations["profile \(profile.name) \(command.rawValue)"] ?? here }
             let label = "ikev2 profile '\(profile.name)'"
             if profile.identityMatches.isEmpty, profile.certificateMaps.isEmpty {
                 log.warning(here, "\(label) has no 'match identity remote' or 'match certificate'; no peer can select it")
@@ -21,28 +22,28 @@ extension ModelBuilder {
             }
             let usesEAP = profile.remoteAuthentication.contains { if case .eap = $0 { true } else if case .anyconnectEAP = $0 { true } else { false } }
             if usesEAP, case .preShared? = profile.localAuthentication {
-                log.error(here, "\(label): 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate")
+                log.error(line(.profileAuthenticationRemote), "\(label): 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate")
             }
             if profile.remoteAuthentication.contains(where: { if case .eap = $0 { true } else { false } }), profile.eapAuthenticationList == nil {
-                log.error(here, "\(label): 'authentication remote eap' needs 'aaa authentication eap LIST' to reach the EAP server")
+                log.error(line(.profileAuthenticationRemote), "\(label): 'authentication remote eap' needs 'aaa authentication eap LIST' to reach the EAP server")
             }
             let usesPSK = profile.remoteAuthentication.contains { if case .preShared = $0 { true } else { false } }
                 || { if case .preShared? = profile.localAuthentication { true } else { false } }()
             if profile.reconnect, usesPSK {
-                log.error(here, "\(label): 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)")
+                log.error(line(.profileReconnect), "\(label): 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)")
             }
             if case .preShared(nil)? = profile.localAuthentication, profile.keyring == nil {
-                log.error(here, "\(label): 'authentication local pre-share' has no key and the profile has no 'keyring'")
+                log.error(line(.profileAuthenticationLocal), "\(label): 'authentication local pre-share' has no key and the profile has no 'keyring'")
             }
             if profile.remoteAuthentication.contains(where: { $0 == .preShared(nil) }), profile.keyring == nil {
-                log.error(here, "\(label): 'authentication remote pre-share' has no key and the profile has no 'keyring'")
+                log.error(line(.profileAuthenticationRemote), "\(label): 'authentication remote pre-share' has no key and the profile has no 'keyring'")
             }
             let signs = profile.localAuthentication == .rsaSignature || profile.localAuthentication == .ecdsaSignature
             if signs {
                 let names = profile.trustpoints.filter { $0.usage != .verify }.map(\.trustpoint)
                 let trustpoints = names.isEmpty ? config.pki.trustpoints : config.pki.trustpoints.filter { names.contains($0.name) }
                 if config.pki.trustpoints.isEmpty {
-                    log.error(here, "\(label): 'authentication local' with signatures needs a 'crypto pki trustpoint'")
+                    log.error(line(.profileAuthenticationLocal), "\(label): 'authentication local' with signatures needs a 'crypto pki trustpoint'")
                 }
                 for trustpoint in trustpoints where trustpoint.certificateFile == nil || trustpoint.privateKeyFile == nil {
                     guard warnedTrustpoints.insert(trustpoint.name).inserted else { continue }

@@ -218,7 +218,7 @@ struct CommandMatcher: Sendable {
             if next.isEmpty {
                 if !finished.isEmpty { break }
                 let redacted = threads.contains { $0.sawSecret }
-                let quoted = redacted ? "<redacted>" : "'\(word.text)'"
+                let quoted = redacted ? "<redacted>" : word.quoted ? "'\"\(word.text)\"'" : "'\(word.text)'"
                 var (keywords, arguments) = expectations(of: live)
                 if live.contains(where: { accepting[$0.state] != nil }), index > firstWord {
                     arguments.append("the end of the command")

@@ -1,5 +1,5 @@
 /// The configuration modes: global, and each sub-mode a command enters.
-public enum ConfigMode: String, Sendable, CaseIterable {
+enum ConfigMode: String, Sendable, CaseIterable {
     case global = "global configuration"
     case aaaServerGroup = "aaa server group"
     case radiusServer = "radius server"
@@ -42,11 +42,26 @@ struct CommandSpec: Sendable {
     let enters: ConfigMode?
     let linux: LinuxSupport
 
+    /// How many leading keywords name the command in messages: the fixed keywords, plus
+    /// the chosen one of a keyword choice right after them (`service-policy input`).
+    let nameLength: Int
+
     init(_ id: CommandID, _ syntax: String, enters: ConfigMode? = nil, linux: LinuxSupport = .supported) {
         self.id = id
         self.syntax = Syntax(syntax)
         self.enters = enters
         self.linux = linux
+        var elements: [Syntax] = []
+        if case .sequence(let parts) = self.syntax { elements = parts } else { elements = [self.syntax] }
+        var length = 0
+        for element in elements {
+            if case .keyword = element { length += 1; continue }
+            if case .choice(let alternatives) = element, alternatives.allSatisfy(\.startsWithKeyword) {
+                length += 1
+            }
+            break
+        }
+        nameLength = length
     }
 }
 
@@ -67,4 +82,17 @@ struct CommandTable: Sendable {
     }()
 
     static func of(_ mode: ConfigMode) -> CommandTable { byMode[mode] ?? CommandTable([]) }
+}
+
+extension Syntax {
+    /// Whether the first word this syntax accepts is always a keyword.
+    var startsWithKeyword: Bool {
+        switch self {
+        case .keyword: true
+        case .sequence(let parts): parts.first?.startsWithKeyword ?? false
+        case .choice(let alternatives): alternatives.allSatisfy(\.startsWithKeyword)
+        case .oneOrMore(let inner): inner.startsWithKeyword
+        case .argument, .optional: false
+        }
+    }
 }

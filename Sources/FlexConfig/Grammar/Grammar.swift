@@ -201,6 +201,8 @@ enum Grammar {
         .init(.profileMatchAddressLocal, "match address local { <address:ip> | interface <interface:interface> }"),
         .init(.profileIdentityLocal, "identity local { address <address:ip> | fqdn <fqdn:word> | email <email:word> | key-id <keyid:word> | dn }"),
         .init(.profileAuthenticationLocal, "authentication local { rsa-sig | ecdsa-sig | pre-share [key \(key)] }"),
+        .init(.profileAuthenticationLocalEAP, "authentication local eap [{ gtc | md5 | ms-chapv2 }] [username <user:word>] [password [{ 0 | 6 }] <password:secret>]",
+              linux: .initiatorOnly),
         .init(.profileAuthenticationRemote, "authentication remote { rsa-sig | ecdsa-sig | pre-share [key \(key)] | eap [query-identity] [timeout <timeout:int(1-3600)>] | anyconnect-eap aggregate [cert-request] }"),
         .init(.profileKeyring, "keyring { local <keyring:word> | aaa <list:word> [name-mangler <mangler:word>] [password [{ 0 | 6 }] <password:secret>] }"),
         .init(.profileTrustpoint, "pki trustpoint <trustpoint:word> [{ sign | verify }]"),
@@ -296,7 +298,7 @@ enum CommandID: String, Sendable {
     case attribute
     // ikev2 profile
     case profileDescription, profileMatchIdentity, profileMatchCertificate, profileMatchFVRF, profileMatchAddressLocal
-    case profileIdentityLocal, profileAuthenticationLocal, profileAuthenticationRemote, profileKeyring, profileTrustpoint
+    case profileIdentityLocal, profileAuthenticationLocal, profileAuthenticationLocalEAP, profileAuthenticationRemote, profileKeyring, profileTrustpoint
     case profileAAAAuthentication, profileAAAAuthorization, profileAAAAccounting, profileVirtualTemplate, profileDPD
     case profileNATKeepalive, profileLifetime, profileReconnect, profileConfigExchange, profileIVRF
     case profileAnyconnectProfile, profileRedirect, profileShutdown

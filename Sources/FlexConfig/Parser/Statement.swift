@@ -36,6 +36,6 @@ struct Statement: Sendable {
 
     /// The command's name for messages: its leading keywords (`ip vrf forwarding`).
     var commandName: String {
-        items.prefix { $0.isKeyword }.map(\.name).joined(separator: " ")
+        items.prefix(spec.nameLength).prefix { $0.isKeyword }.map(\.name).joined(separator: " ")
     }
 }

@@ -98,7 +98,7 @@ struct ConfigPrinter {
         for list in aaa.attributeLists {
             line(0, "aaa attribute list", Self.word(list.name))
             for attribute in list.attributes {
-                line(1, "attribute type", Self.word(attribute.type), "\"" + attribute.value + "\"",
+                line(1, "attribute type", Self.word(attribute.type), Self.word(attribute.value),
                      attribute.service.map { "service \(Self.word($0))" } ?? "", attribute.protocol.map { "protocol \(Self.word($0))" } ?? "",
                      attribute.mandatory ? "mandatory" : "", attribute.tag ? "tag" : "")
             }
@@ -175,6 +175,7 @@ struct ConfigPrinter {
             bang()
         }
         for profile in ikev2.profiles { printProfile(profile) }
+        let before = lines.count
         if let dpd = ikev2.dpd { line(0, "crypto ikev2 dpd", "\(dpd.intervalSeconds)", "\(dpd.retrySeconds)", dpd.mode.rawValue) }
         if let threshold = ikev2.cookieChallengeThreshold { line(0, "crypto ikev2 cookie-challenge", "\(threshold)") }
         if let count = ikev2.maximumNegotiatingSAs { line(0, "crypto ikev2 limit max-in-negotiation-sa", "\(count)") }
@@ -183,7 +184,7 @@ struct ConfigPrinter {
         if let mtu = ikev2.fragmentationMTU { line(0, "crypto ikev2 fragmentation", mtu == 576 ? "" : "mtu \(mtu)") }
         if let seconds = ikev2.natKeepaliveSeconds { line(0, "crypto ikev2 nat keepalive", "\(seconds)") }
         if !ikev2.httpURLCertificates { line(0, "no crypto ikev2 http-url cert") }
-        if lines.last != "!" { bang() }
+        if lines.count > before { bang() }
     }
 
     private mutating func printAuthorizationPolicy(_ p: AuthorizationPolicy) {
@@ -344,9 +345,10 @@ struct ConfigPrinter {
             if set.mode == .transport { line(1, "mode transport") }
             bang()
         }
+        let before = lines.count
         if ipsec.lifetimeSeconds != 3600 { line(0, "crypto ipsec security-association lifetime seconds", "\(ipsec.lifetimeSeconds)") }
         if ipsec.lifetimeKilobytes != 4_608_000 { line(0, "crypto ipsec security-association lifetime kilobytes", "\(ipsec.lifetimeKilobytes)") }
-        if lines.last != "!" && !lines.isEmpty { bang() }
+        if lines.count > before { bang() }
         for p in ipsec.profiles where !p.isBuiltIn {
             line(0, "crypto ipsec profile", Self.word(p.name))
             if let description = p.description { line(1, "description", description) }
