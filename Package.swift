@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
         .systemLibrary(name: "CLinux"),
         .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
+        .target(name: "ESPDataPlane", dependencies: ["HubVocabulary", "HubNetworking", "COpenSSL"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
@@ -39,7 +40,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
-            "HubVocabulary", "IKEWire", "IKECrypto",
+            "HubVocabulary", "IKEWire", "IKECrypto", "ESPDataPlane",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
