@@ -73,3 +73,12 @@ func ipv4Packet(source: UInt32 = 0xc633_6405, destination: UInt32 = 0xc000_0205,
     for index in 28..<total { packet[index] = UInt8(truncatingIfNeeded: index) }
     return packet
 }
+
+import Synchronization
+
+/// Collects values handed over from data-plane threads.
+final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+}
