@@ -30,8 +30,6 @@ public enum ESPDropReason: Int, Hashable, Sendable, CaseIterable, CustomStringCo
     case sequenceNumbersExhausted
     /// Outbound: the caller's buffer cannot hold the ESP packet.
     case bufferTooSmall
-    /// Outbound: the session has no outbound SA (not yet installed, or being rekeyed).
-    case noOutboundSA
     /// OpenSSL failed on input it should accept (never seen; counted, not trapped).
     case cryptoFailure
 
@@ -51,7 +49,6 @@ public enum ESPDropReason: Int, Hashable, Sendable, CaseIterable, CustomStringCo
         case .saExpired: "SA expired"
         case .sequenceNumbersExhausted: "sequence numbers exhausted"
         case .bufferTooSmall: "buffer too small"
-        case .noOutboundSA: "no outbound SA"
         case .cryptoFailure: "crypto failure"
         }
     }
@@ -87,8 +84,6 @@ public enum ESPError: Error, Equatable, Sendable, CustomStringConvertible {
     case sequenceNumbersExhausted(spi: UInt32)
     /// The ESP packet needs `needed` octets; the buffer has `available`.
     case bufferTooSmall(needed: Int, available: Int)
-    /// The session has no outbound SA.
-    case noOutboundSA(SessionID)
     /// OpenSSL failed under SPI `spi`.
     case cryptoFailure(spi: UInt32)
 
@@ -109,7 +104,6 @@ public enum ESPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .saExpired: .saExpired
         case .sequenceNumbersExhausted: .sequenceNumbersExhausted
         case .bufferTooSmall: .bufferTooSmall
-        case .noOutboundSA: .noOutboundSA
         case .cryptoFailure: .cryptoFailure
         }
     }
@@ -131,7 +125,6 @@ public enum ESPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .saExpired(let id, let kind): return "\(id): hard \(kind) lifetime reached"
         case .sequenceNumbersExhausted(let spi): return "\(spiText(spi)): sequence numbers exhausted"
         case .bufferTooSmall(let needed, let available): return "ESP packet needs \(needed) octets, buffer has \(available)"
-        case .noOutboundSA(let session): return "session \(session): no outbound SA"
         case .cryptoFailure(let spi): return "\(spiText(spi)): OpenSSL failure"
         }
     }

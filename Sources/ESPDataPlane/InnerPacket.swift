@@ -11,7 +11,8 @@ struct InnerPacket {
     /// Source and destination port for TCP, UDP and SCTP first fragments.
     let ports: (source: UInt16, destination: UInt16)?
 
-    private static let portProtocols: Set<UInt8> = [6, 17, 132]
+    /// TCP, UDP and SCTP carry ports in their first four octets.
+    private static func hasPorts(_ ipProtocol: UInt8) -> Bool { ipProtocol == 6 || ipProtocol == 17 || ipProtocol == 132 }
 
     /// Parses the packet of `available` octets at `base` announced by next header
     /// `nextHeader` (4 or 41); `nil` names the offending octet offset via `failureOffset`.
@@ -32,7 +33,7 @@ struct InnerPacket {
             let proto = byte(9)
             let firstFragment = word(6) & 0x1fff == 0
             var ports: (UInt16, UInt16)?
-            if firstFragment, portProtocols.contains(proto), total >= headerLength + 4 {
+            if firstFragment, hasPorts(proto), total >= headerLength + 4 {
                 ports = (word(headerLength), word(headerLength + 2))
             }
             return InnerPacket(length: total,
@@ -46,7 +47,7 @@ struct InnerPacket {
         guard total <= available else { failureOffset = 4; return nil }
         let proto = byte(6)
         var ports: (UInt16, UInt16)?
-        if portProtocols.contains(proto), total >= 44 { ports = (word(40), word(42)) }
+        if hasPorts(proto), total >= 44 { ports = (word(40), word(42)) }
         return InnerPacket(length: total,
                            source: .v6(IPv6Address(high: quad(8), low: quad(16))),
                            destination: .v6(IPv6Address(high: quad(24), low: quad(32))),

@@ -48,16 +48,13 @@ extension ESPDataPlane {
             }
             counters.ikeMessages &+= 1
             nonESPHandler(NonESPDatagram(message: Array(datagram[UDPEncapsulation.nonESPMarkerLength...]), source: source))
-        case .esp(let spi):
-            guard let route = database.withLock({ $0.inbound[spi] }) else {
-                counters.unknownSPI &+= 1
-                return
-            }
+        case .esp:
+            let route: SADatabase.InboundRoute
             let opened: ESPOpenedPacket
-            do {
-                opened = try route.sa.open(datagram)
+            do throws(ESPError) {
+                (route, opened) = try decapsulate(datagram)
             } catch {
-                counters.inboundDrops &+= 1
+                if error.reason == .unknownSPI { counters.unknownSPI &+= 1 } else { counters.inboundDrops &+= 1 }
                 return
             }
             do {
@@ -69,6 +66,15 @@ extension ESPDataPlane {
             if let event = opened.lifetimeEvent { eventHandler(.lifetime(route.session, event)) }
             noteSource(of: index, in: batch, session: route.session)
         }
+    }
+
+    /// Finds the inbound SA for the ESP packet in `datagram` by its SPI and opens the packet
+    /// in place (RFC 4303 §3.4.2: no SA for the SPI ⇒ drop).
+    func decapsulate(_ datagram: UnsafeMutableRawBufferPointer) throws(ESPError) -> (SADatabase.InboundRoute, ESPOpenedPacket) {
+        guard datagram.count >= 8, let base = datagram.baseAddress else { throw .truncated(length: datagram.count, needed: 8) }
+        let spi = UnsafeRawPointer(base).loadBigEndianUInt32(at: 0)
+        guard let route = database.withLock({ $0.inbound[spi] }) else { throw .unknownSPI(spi) }
+        return (route, try route.sa.open(datagram))
     }
 
     /// Reports, once per new address, authenticated ESP from somewhere other than the peer.

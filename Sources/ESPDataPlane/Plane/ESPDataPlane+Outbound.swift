@@ -58,10 +58,11 @@ extension ESPDataPlane {
             if batch.count == batch.capacity { flush(batch, counters: &counters) }
             let slot = batch.slot(batch.count)
             guard let sa = outbound else {
-                // No SA yet: still consume the packet so the TUN queue does not fill.
+                // No SA (not yet installed, or deleted): consume the packet so the TUN queue
+                // does not fill, and count it.
                 guard (try? interface.readPacket(into: slot)) ?? nil != nil else { return }
                 counters.packetsRead &+= 1
-                counters.outboundDrops &+= 1
+                counters.noOutboundSA &+= 1
                 continue
             }
             let offset = sa.payloadOffset

@@ -77,8 +77,10 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
     public var packetsRead: UInt64 = 0
     /// ESP packets handed to the kernel.
     public var packetsEncapsulated: UInt64 = 0
-    /// Packets from a TUN with no usable outbound SA, or an outbound SA refused them.
+    /// Packets an outbound SA refused (the reason is on the SA's counters).
     public var outboundDrops: UInt64 = 0
+    /// Packets from a TUN whose session has no outbound SA.
+    public var noOutboundSA: UInt64 = 0
     /// Packets from a TUN that were neither IPv4 nor IPv6.
     public var unsupportedTUNPackets: UInt64 = 0
     /// ESP datagrams the kernel refused to send.
@@ -98,6 +100,7 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
         packetsRead &+= other.packetsRead
         packetsEncapsulated &+= other.packetsEncapsulated
         outboundDrops &+= other.outboundDrops
+        noOutboundSA &+= other.noOutboundSA
         unsupportedTUNPackets &+= other.unsupportedTUNPackets
         sendErrors &+= other.sendErrors
     }
