@@ -177,7 +177,7 @@ final class ESPCryptor {
     }
 
     /// Calls `body` with nonce = salt ‖ IV (from the packet) and AAD = SPI ‖ [seq high ‖] seq
-    /// low (RFC 4106 §5, RFC 7634 §2.1), both on the stack.
+    /// low (RFC 4106 §5, RFC 7634 §2.1), both on the stack; SPI and low bits from the packet.
     private func withNonceAndAAD(base: UnsafeRawPointer, sequence: UInt64,
                                  _ body: (UnsafePointer<UInt8>, UnsafeRawBufferPointer) -> Bool) -> Bool {
         var nonce: (UInt64, UInt64) = (0, 0)
@@ -187,14 +187,17 @@ final class ESPCryptor {
                 let noncePointer = nonceBytes.baseAddress!
                 noncePointer.storeBigEndian(salt, at: 0)
                 (noncePointer + 4).copyMemory(from: base + 8, byteCount: 8)
+                // The SPI and low sequence bits as they are in the packet (so a packet whose
+                // header was altered fails here even if it reached this SA).
                 let aadPointer = aadBytes.baseAddress!
-                aadPointer.storeBigEndian(spi, at: 0)
                 let aadLength: Int
                 if extendedSequenceNumbers {
-                    aadPointer.storeBigEndian(sequence, at: 4)
+                    aadPointer.copyMemory(from: base, byteCount: 4)
+                    aadPointer.storeBigEndian(UInt32(truncatingIfNeeded: sequence >> 32), at: 4)
+                    (aadPointer + 8).copyMemory(from: base + 4, byteCount: 4)
                     aadLength = 12
                 } else {
-                    aadPointer.storeBigEndian(UInt32(truncatingIfNeeded: sequence), at: 4)
+                    aadPointer.copyMemory(from: base, byteCount: 8)
                     aadLength = 8
                 }
                 return body(UnsafePointer(noncePointer.assumingMemoryBound(to: UInt8.self)),
