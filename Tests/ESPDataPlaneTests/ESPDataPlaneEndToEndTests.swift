@@ -114,6 +114,55 @@ final class ESPDataPlaneEndToEndTests {
         #expect(right.plane.counters.unknownSPI == 0)
     }
 
+    @Test func testIPv6InsideTheTunnel_pingsThroughWithIPv6Selectors() throws {
+        let suite = try ESPCipherSuite(encryption: .aesGCM(.bits128, icv: .octets16))
+        for (namespace, interface, inner, remote) in [(left.namespace, left.interface, "fd00:10::1", "fd00:20::/64"),
+                                                      (right.namespace, right.interface, "fd00:20::1", "fd00:10::/64")] {
+            try ip("-n", namespace.name, "-6", "addr", "add", "\(inner)/128", "dev", interface.name, "nodad")
+            try ip("-n", namespace.name, "-6", "route", "add", remote, "dev", interface.name, "src", inner)
+        }
+        let material = { (0..<suite.keyMaterialLength).map { _ in UInt8.random(in: 0...255) } }
+        let leftToRight = try ESPKeyMaterial(directionKeyMaterial: SecretBytes(material()), for: suite)
+        let rightToLeft = try ESPKeyMaterial(directionKeyMaterial: SecretBytes(material()), for: suite)
+        let leftNet = Self.range("fd00:10::", "fd00:10::ffff:ffff:ffff:ffff")
+        let rightNet = Self.range("fd00:20::", "fd00:20::ffff:ffff:ffff:ffff")
+        try left.plane.addSession(session, interface: left.interface, peer: right.outer)
+        try right.plane.addSession(session, interface: right.interface, peer: left.outer)
+        try left.plane.installOutbound(ESPOutboundSA(spi: 0x6600_0001, suite: suite, keys: leftToRight, installedAt: testInstant), for: session)
+        try right.plane.installInbound(ESPInboundSA(spi: 0x6600_0001, suite: suite, keys: leftToRight, installedAt: testInstant,
+                                                    remoteSelectors: [leftNet], localSelectors: [rightNet]), for: session)
+        try right.plane.installOutbound(ESPOutboundSA(spi: 0x6600_0002, suite: suite, keys: rightToLeft, installedAt: testInstant), for: session)
+        try left.plane.installInbound(ESPInboundSA(spi: 0x6600_0002, suite: suite, keys: rightToLeft, installedAt: testInstant,
+                                                   remoteSelectors: [rightNet], localSelectors: [leftNet]), for: session)
+        try left.plane.start()
+        try right.plane.start()
+        let result = try left.namespace.run(["ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", "fd00:20::1"])
+        #expect(result.status == 0, "ping output: \(result.output)")
+        #expect(result.output.contains("3 received"), "ping output: \(result.output)")
+        let rightInbound = try #require(right.plane.statistics(for: session)?.inbound.first)
+        #expect(rightInbound.counters.packets >= 3)
+    }
+
+    @Test func testRekey_newOutboundSATakesOverWhileTheOldInboundStillDecrypts() throws {
+        let suite = try ESPCipherSuite(encryption: .aesGCM(.bits256, icv: .octets16))
+        try installSAs(suite, leftToRightSPI: 0xa100_0041, rightToLeftSPI: 0xb200_0042)
+        try left.plane.start()
+        try right.plane.start()
+        #expect(try left.namespace.run(["ping", "-c", "2", "-i", "0.2", "-W", "2", "198.18.20.1"]).status == 0)
+        // RFC 7296 §2.8: the new inbound SA is installed first, then the sender switches; the
+        // old inbound SA stays until it is deleted.
+        let keys = try ESPKeyMaterial(directionKeyMaterial: SecretBytes([UInt8](repeating: 9, count: suite.keyMaterialLength)), for: suite)
+        try right.plane.installInbound(ESPInboundSA(spi: 0xa100_0043, suite: suite, keys: keys, installedAt: testInstant), for: session)
+        let old = try left.plane.installOutbound(ESPOutboundSA(spi: 0xa100_0043, suite: suite, keys: keys, installedAt: testInstant), for: session)
+        #expect(old?.identifier.spi == 0xa100_0041)
+        #expect(try left.namespace.run(["ping", "-c", "2", "-i", "0.2", "-W", "2", "198.18.20.1"]).status == 0)
+        let inbound = try #require(right.plane.statistics(for: session)?.inbound)
+        #expect(inbound.map(\.identifier.spi) == [0xa100_0041, 0xa100_0043])
+        #expect(inbound[1].counters.packets >= 2)
+        #expect(right.plane.removeInbound(spi: 0xa100_0041) != nil)
+        #expect(right.plane.statistics(for: session)?.inbound.count == 1)
+    }
+
     @Test func testIKEAndKeepalives_onThePortAreSeparatedFromESP() throws {
         try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0011, rightToLeftSPI: 0xb200_0012)
         try right.plane.start()
