@@ -103,7 +103,7 @@ public final class ESPOutboundSA: @unchecked Sendable {
     /// Copies `packet` to `buffer[payloadOffset...]` and seals it there.
     public func seal(_ packet: UnsafeRawBufferPointer, nextHeader: UInt8, into buffer: UnsafeMutableRawBufferPointer) throws(ESPError) -> ESPSealedPacket {
         guard payloadOffset + packet.count <= buffer.count, let destination = buffer.baseAddress else {
-            throw .bufferTooSmall(needed: payloadOffset + packet.count + suite.maximumOverhead - payloadOffset, available: buffer.count)
+            throw .bufferTooSmall(needed: packet.count + suite.maximumOverhead, available: buffer.count)
         }
         if let source = packet.baseAddress, packet.count > 0 {
             (destination + payloadOffset).copyMemory(from: source, byteCount: packet.count)

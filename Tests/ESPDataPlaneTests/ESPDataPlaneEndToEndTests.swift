@@ -163,6 +163,19 @@ final class ESPDataPlaneEndToEndTests {
         #expect(right.plane.statistics(for: session)?.inbound.count == 1)
     }
 
+    @Test func testPacketLargerThanASlot_isCountedNotSentTruncated() throws {
+        try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0051, rightToLeftSPI: 0xb200_0052)
+        try ip("-n", left.namespace.name, "link", "set", left.interface.name, "mtu", "4000")
+        try left.plane.start()
+        try right.plane.start()
+        let result = try left.namespace.run(["ping", "-c", "1", "-W", "1", "-s", "3000", "-M", "do", "198.18.20.1"])
+        #expect(result.status != 0)
+        #expect(left.plane.counters.oversizedTUNPackets >= 1)
+        // Nothing cut short reached the other side.
+        let drops = try #require(right.plane.statistics(for: session)?.inbound.first?.counters.drops)
+        #expect(drops[.malformedInnerPacket] == 0)
+    }
+
     @Test func testIKEAndKeepalives_onThePortAreSeparatedFromESP() throws {
         try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0011, rightToLeftSPI: 0xb200_0012)
         try right.plane.start()

@@ -65,12 +65,18 @@ extension ESPDataPlane {
                 counters.noOutboundSA &+= 1
                 continue
             }
+            // Read into everything after the header so an oversized packet shows as such
+            // (the kernel cuts a packet that does not fit); seal only what leaves room for
+            // padding and ICV.
             let offset = sa.payloadOffset
             let room = slot.count - sa.suite.maximumOverhead
-            guard room > 0 else { return }
-            let readInto = UnsafeMutableRawBufferPointer(rebasing: slot[offset..<(offset + room)])
+            let readInto = UnsafeMutableRawBufferPointer(rebasing: slot[offset...])
             guard let length = (try? interface.readPacket(into: readInto)) ?? nil else { return }
             counters.packetsRead &+= 1
+            guard length <= room, length < readInto.count else {
+                counters.oversizedTUNPackets &+= 1
+                continue
+            }
             let nextHeader: UInt8
             switch length > 0 ? slot[offset] >> 4 : 0 {
             case 4: nextHeader = 4

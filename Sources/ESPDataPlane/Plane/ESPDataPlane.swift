@@ -20,7 +20,13 @@ import Glibc
 /// The SA database sits behind a mutex taken briefly per packet (inbound) or per TUN read
 /// burst (outbound); the SAs lock themselves, so control calls (install, remove, rekey,
 /// counters) are safe from any thread while traffic flows. Handlers run on the packet threads
-/// and must return quickly (hand off, do not block). Nothing on the packet path allocates.
+/// and must return quickly (hand off, do not block). Nothing on the packet path allocates
+/// (batch memory is allocated once; SA state and drop counters are inline; scratch is on the
+/// stack), except the IKE message array handed to `nonESPHandler`.
+///
+/// The plane reports and does not decide: soft/hard lifetimes, SA expiry and NAT mapping
+/// changes become `ESPDataPlaneEvent`s; the tunnel manager rekeys, removes or re-points.
+/// TUN writes are one `write` per packet (TUN has no batched write without vnet headers).
 public final class ESPDataPlane: @unchecked Sendable {
     /// Sizes and intervals.
     public struct Configuration: Sendable {
@@ -70,6 +76,8 @@ public final class ESPDataPlane: @unchecked Sendable {
         outboundWakeup = outbound
     }
 
+    /// The threads hold the plane while they run, so it goes away only after `stop()`;
+    /// this covers a plane that was never started or already stopped.
     deinit {
         stop()
     }

@@ -83,6 +83,9 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
     public var noOutboundSA: UInt64 = 0
     /// Packets from a TUN that were neither IPv4 nor IPv6.
     public var unsupportedTUNPackets: UInt64 = 0
+    /// Packets from a TUN too long for a batch slot once ESP is added (lower the TUN MTU or
+    /// raise `slotSize`).
+    public var oversizedTUNPackets: UInt64 = 0
     /// ESP datagrams the kernel refused to send.
     public var sendErrors: UInt64 = 0
 
@@ -102,6 +105,7 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
         outboundDrops &+= other.outboundDrops
         noOutboundSA &+= other.noOutboundSA
         unsupportedTUNPackets &+= other.unsupportedTUNPackets
+        oversizedTUNPackets &+= other.oversizedTUNPackets
         sendErrors &+= other.sendErrors
     }
 }
