@@ -2,8 +2,11 @@ import HubVocabulary
 
 /// Which limit of an SA's lifetime was reached.
 public enum SALifetimeLimitKind: Hashable, Sendable, CustomStringConvertible {
+    /// Inner IP packet octets protected.
     case bytes
+    /// Packets protected.
     case packets
+    /// Seconds since the SA was installed.
     case time
     /// The sequence number space (2^32−1 without ESN, 2^64−1 with; RFC 4303 §3.3.3).
     case sequenceNumbers

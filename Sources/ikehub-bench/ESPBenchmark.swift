@@ -1,5 +1,7 @@
 import ArgumentParser
 import ESPDataPlane
+import Foundation
+import HubNetworking
 import HubVocabulary
 
 /// `ikehub-bench esp`: userspace ESP seal and open throughput per cipher suite, one thread,
@@ -19,6 +21,9 @@ struct ESPBenchmark: ParsableCommand {
 
     @Option(help: "Seconds per measurement (default 1.5; --quick 0.25).")
     var seconds: Double?
+
+    @Flag(help: "Also push UDP traffic through two data planes in two network namespaces (needs root).")
+    var plane = false
 
     static let suites: [ESPCipherSuite] = [
         try! ESPCipherSuite(encryption: .aesGCM(.bits128, icv: .octets16)),
@@ -43,6 +48,7 @@ struct ESPBenchmark: ParsableCommand {
                   + pad(Self.integer(openRate), 14, right: true) + pad(Self.decimal(openRate * bits / 1e9), 13, right: true))
         }
         print("Gbit/s counts inner packet octets; ESP adds \(Self.suites[1].maximumOverhead) octets at most for AES-GCM.")
+        if plane { try ESPPlaneThroughput(packetSize: min(size, 1400), seconds: quick ? 2 : 5).run() }
     }
 
     private func measure(_ suite: ESPCipherSuite, packetSize: Int, seconds: Double) throws -> (seal: Double, open: Double) {

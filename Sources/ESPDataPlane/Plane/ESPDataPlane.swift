@@ -37,11 +37,15 @@ public final class ESPDataPlane: @unchecked Sendable {
         public var slotSize: Int
         /// How often time lifetimes are checked (milliseconds).
         public var lifetimeCheckIntervalMilliseconds: Int32
+        /// Kernel receive and send buffer of the UDP socket (octets); `nil` keeps the socket's.
+        public var socketBufferSize: Int32?
 
-        public init(batchSize: Int = 32, slotSize: Int = 2048, lifetimeCheckIntervalMilliseconds: Int32 = 1000) {
+        public init(batchSize: Int = 32, slotSize: Int = 2048, lifetimeCheckIntervalMilliseconds: Int32 = 1000,
+                    socketBufferSize: Int32? = 4 << 20) {
             self.batchSize = batchSize
             self.slotSize = slotSize
             self.lifetimeCheckIntervalMilliseconds = lifetimeCheckIntervalMilliseconds
+            self.socketBufferSize = socketBufferSize
         }
     }
 
@@ -66,6 +70,14 @@ public final class ESPDataPlane: @unchecked Sendable {
                 eventHandler: @escaping @Sendable (ESPDataPlaneEvent) -> Void) throws(ESPDataPlaneError) {
         guard let inbound = WakeupPipe(), let outbound = WakeupPipe() else {
             throw .system(operation: "pipe", errorNumber: errno)
+        }
+        if let size = configuration.socketBufferSize {
+            do {
+                try socket.setReceiveBufferSize(size)
+                try socket.setSendBufferSize(size)
+            } catch {
+                throw .socket(error)
+            }
         }
         self.socket = socket
         self.configuration = configuration
