@@ -25,6 +25,12 @@ struct ESPBenchmark: ParsableCommand {
     @Flag(help: "Also push UDP traffic through two data planes in two network namespaces (needs root).")
     var plane = false
 
+    @Option(help: "A fixed number of packets per figure instead of a duration (for counting allocations per packet).")
+    var packets: Int?
+
+    @Option(help: "Only suites whose name contains this (e.g. gcm, cbc-256, sha512).")
+    var suite: String?
+
     static let suites: [ESPCipherSuite] = [
         try! ESPCipherSuite(encryption: .aesGCM(.bits128, icv: .octets16)),
         try! ESPCipherSuite(encryption: .aesGCM(.bits256, icv: .octets16)),
@@ -41,7 +47,7 @@ struct ESPBenchmark: ParsableCommand {
         print("ESP in place, one thread, \(size)-octet inner IPv4 packets, \(duration) s per figure")
         print(pad("suite", 28) + pad("seal pkt/s", 14, right: true) + pad("seal Gbit/s", 13, right: true)
               + pad("open pkt/s", 14, right: true) + pad("open Gbit/s", 13, right: true))
-        for suite in Self.suites {
+        for suite in Self.suites where self.suite.map({ suite.description.contains($0) }) ?? true {
             let (sealRate, openRate) = try measure(suite, packetSize: size, seconds: duration)
             let bits = Double(size * 8)
             print(pad(suite.description, 28) + pad(Self.integer(sealRate), 14, right: true) + pad(Self.decimal(sealRate * bits / 1e9), 13, right: true)
@@ -65,7 +71,7 @@ struct ESPBenchmark: ParsableCommand {
         // Seal: the packet sits at the payload offset of one reused buffer, sealed in place.
         var buffer = [UInt8](repeating: 0, count: slot)
         let sealRate = try buffer.withUnsafeMutableBytes { raw -> Double in
-            try rate(seconds: seconds) {
+            try rate(seconds: seconds, packets: packets) {
                 raw.baseAddress!.advanced(by: outbound.payloadOffset).copyMemory(from: inner, byteCount: packetSize)
                 _ = try outbound.seal(payloadLength: packetSize, nextHeader: 4, in: raw)
             }
@@ -74,7 +80,7 @@ struct ESPBenchmark: ParsableCommand {
         // Open: a ring of distinct sealed packets (the replay window refuses repeats), copied
         // into the receive buffer as a socket would, then opened in place. A fresh inbound SA
         // per lap of the ring; its setup is outside the timed part of each lap.
-        let ringSize = quick ? 4096 : 16384
+        let ringSize = packets.map { max(1, $0) } ?? (quick ? 4096 : 16384)
         let ring = UnsafeMutableRawBufferPointer.allocate(byteCount: ringSize * slot, alignment: 64)
         defer { ring.deallocate() }
         var lengths = [Int](repeating: 0, count: ringSize)
@@ -87,7 +93,8 @@ struct ESPBenchmark: ParsableCommand {
         var elapsed = 0.0
         var receive = [UInt8](repeating: 0, count: slot)
         try receive.withUnsafeMutableBytes { raw in
-            while elapsed < seconds {
+            while elapsed < seconds || (packets != nil && opened == 0) {
+                if let packets, opened >= packets { break }
                 // The ring's sequence numbers increase, so a fresh window accepts them all.
                 let inbound = try ESPInboundSA(spi: 0x1000, suite: suite, keys: keys, installedAt: installed)
                 let start = Self.now()
@@ -104,7 +111,12 @@ struct ESPBenchmark: ParsableCommand {
     }
 
     /// Runs `body` repeatedly for about `seconds` (after a short warm-up); operations per second.
-    private func rate(seconds: Double, _ body: () throws -> Void) throws -> Double {
+    private func rate(seconds: Double, packets: Int?, _ body: () throws -> Void) throws -> Double {
+        if let packets {
+            let start = Self.now()
+            for _ in 0..<packets { try body() }
+            return Double(packets) / (Self.now() - start)
+        }
         for _ in 0..<1000 { try body() }
         var count = 0
         let start = Self.now()
