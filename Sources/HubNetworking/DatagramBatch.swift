@@ -161,12 +161,15 @@ extension UDPSocket {
     /// timeout.
     public func receive(into batch: DatagramBatch, timeoutMilliseconds: Int32) throws(SocketError) -> Int {
         batch.count = 0
-        var poll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = Glibc.poll(&poll, 1, timeoutMilliseconds)
-        if ready == 0 { return 0 }
-        guard ready > 0 else {
-            if errno == EINTR { return 0 }
-            throw SocketError(operation: "poll", address: localAddress, errorNumber: errno)
+        // A zero timeout needs no poll: recvmmsg with MSG_DONTWAIT answers EAGAIN itself.
+        if timeoutMilliseconds != 0 {
+            var poll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = Glibc.poll(&poll, 1, timeoutMilliseconds)
+            if ready == 0 { return 0 }
+            guard ready > 0 else {
+                if errno == EINTR { return 0 }
+                throw SocketError(operation: "poll", address: localAddress, errorNumber: errno)
+            }
         }
         batch.prepareForReceive()
         let received = shim_recvmmsg(descriptor, batch.headerBase, UInt32(batch.capacity), Int32(MSG_DONTWAIT), nil)

@@ -110,6 +110,9 @@ final class ESPDataPlaneEndToEndTests {
             let drops = try #require(stats.inbound.first?.counters.drops)
             #expect(drops.total == drops[.selectorMismatch], "drops: \(ESPDropReason.allCases.map { "\($0)=\(drops[$0])" })")
         }
+        // Plane-wide counters are merged once per batch, so they may trail the SA counters briefly.
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline, right.plane.counters.packetsDecapsulated < 5 { usleep(5_000) }
         #expect(right.plane.counters.packetsDecapsulated >= 5)
         #expect(right.plane.counters.unknownSPI == 0)
     }
@@ -224,25 +227,38 @@ final class ESPDataPlaneEndToEndTests {
         #expect(changes == [.peerAddressChanged(session, current: left.outer, observed: sender.localAddress)])
     }
 
-    @Test func testSoftTimeLifetime_isReportedByTheOutboundThread() throws {
+    @Test func testTimeLifetimes_areReportedByTheOutboundThreadFromTheInjectedClock() throws {
+        let clock = ManualClock(testInstant)
         let suite = Self.suites[0]
-        try left.plane.addSession(session, interface: left.interface, peer: right.outer)
         let keys = try ESPKeyMaterial(directionKeyMaterial: SecretBytes([UInt8](repeating: 1, count: suite.keyMaterialLength)), for: suite)
-        // Installed 10 s "ago" by the system clock, soft limit 5 s: the first check reports it.
-        let installed = SystemWallClock().now().adding(seconds: -10)
-        let sa = try ESPOutboundSA(spi: 0xa100_0031, suite: suite, keys: keys, lifetime: SALifetimeLimits(softSeconds: 5, hardSeconds: 60),
-                                   installedAt: installed)
-        try left.plane.installOutbound(sa, for: session)
-        let plane = try ESPDataPlane(socket: try left.namespace.perform { try UDPSocket(binding: SocketAddress(address: IPAddress("198.18.1.1")!, port: 0)) },
-                                     configuration: ESPDataPlane.Configuration(lifetimeCheckIntervalMilliseconds: 50),
-                                     nonESPHandler: { _ in }, eventHandler: { [events] event in events.append(event) })
-        _ = left.plane.removeSession(session)
+        let socket = try left.namespace.perform { try UDPSocket(binding: SocketAddress(address: IPAddress("198.18.1.1")!, port: 0)) }
+        let plane = try ESPDataPlane(socket: socket, configuration: ESPDataPlane.Configuration(lifetimeCheckIntervalMilliseconds: 20),
+                                     clock: clock, nonESPHandler: { _ in }, eventHandler: { [events] event in events.append(event) })
+        defer { plane.stop() }
+        let outbound = try ESPOutboundSA(spi: 0xa100_0031, suite: suite, keys: keys,
+                                         lifetime: SALifetimeLimits(softSeconds: 3000, hardSeconds: 3600), installedAt: testInstant)
+        let inbound = try ESPInboundSA(spi: 0xb200_0031, suite: suite, keys: keys,
+                                       lifetime: SALifetimeLimits(softSeconds: 3100, hardSeconds: 3600), installedAt: testInstant)
         try plane.addSession(session, interface: left.interface, peer: right.outer)
-        try plane.installOutbound(sa, for: session)
+        try plane.installOutbound(outbound, for: session)
+        try plane.installInbound(inbound, for: session)
         try plane.start()
-        let deadline = Date().addingTimeInterval(3)
-        while Date() < deadline, events.all.isEmpty { usleep(10_000) }
-        plane.stop()
-        #expect(events.all == [.lifetime(session, .rekeyNeeded(sa.identifier, .time))])
+        func waitForEvents(_ count: Int) {
+            let deadline = Date().addingTimeInterval(3)
+            while Date() < deadline, events.all.count < count { usleep(5_000) }
+        }
+        usleep(100_000)
+        #expect(events.all.isEmpty)
+        clock.set(testInstant.adding(seconds: 3050))
+        waitForEvents(1)
+        #expect(events.all == [.lifetime(session, .rekeyNeeded(outbound.identifier, .time))])
+        clock.set(testInstant.adding(seconds: 3600))
+        waitForEvents(3)
+        let expected: Set<ESPDataPlaneEvent> = [.lifetime(session, .rekeyNeeded(outbound.identifier, .time)),
+                                                .lifetime(session, .expired(outbound.identifier, .time)),
+                                                .lifetime(session, .expired(inbound.identifier, .time))]
+        #expect(Set(events.all) == expected)
+        #expect(events.all.count == 3)
+        #expect(outbound.lifetimePhase == .hard(.time))
     }
 }

@@ -82,3 +82,11 @@ final class Recorder<Value: Sendable>: Sendable {
     func append(_ value: Value) { values.withLock { $0.append(value) } }
     var all: [Value] { values.withLock { $0 } }
 }
+
+/// A clock the test moves by hand (the data plane reads it from its own threads).
+final class ManualClock: WallClock, Sendable {
+    private let time: Mutex<WallTime>
+    init(_ start: WallTime) { time = Mutex(start) }
+    func set(_ instant: WallTime) { time.withLock { $0 = instant } }
+    func now() -> WallTime { time.withLock { $0 } }
+}

@@ -187,7 +187,8 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     // MARK: - Observation
 
-    /// Data-plane-wide counters.
+    /// Data-plane-wide counters, merged from each thread once per batch (so they can trail
+    /// the per-SA counters, which move with each packet, by one batch).
     public var counters: ESPDataPlaneCounters { planeCounters.withLock { $0 } }
 
     /// The session's peer and per-SA counters; `nil` for an unknown session.

@@ -14,7 +14,7 @@ public struct NonESPDatagram: Sendable, Equatable {
 }
 
 /// Something the tunnel manager must act on, reported from a data-plane thread.
-public enum ESPDataPlaneEvent: Sendable, Equatable, CustomStringConvertible {
+public enum ESPDataPlaneEvent: Sendable, Hashable, CustomStringConvertible {
     /// An SA of `session` reached a soft (rekey) or hard (expired) lifetime.
     case lifetime(SessionID, SALifetimeEvent)
     /// Authenticated ESP of `session` came from `observed`, not the peer address in use:
