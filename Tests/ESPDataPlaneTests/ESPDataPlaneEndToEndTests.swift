@@ -117,6 +117,15 @@ final class ESPDataPlaneEndToEndTests {
         #expect(right.plane.counters.unknownSPI == 0)
     }
 
+    @Test func testExtendedSequenceNumbers_pingAcrossThePlanes() throws {
+        try installSAs(Self.suites[1], leftToRightSPI: 0xa100_0061, rightToLeftSPI: 0xb200_0062, esn: true)
+        try left.plane.start()
+        try right.plane.start()
+        let result = try left.namespace.run(["ping", "-c", "3", "-i", "0.2", "-W", "2", "198.18.20.1"])
+        #expect(result.status == 0, "ping output: \(result.output)")
+        #expect(right.plane.statistics(for: session)?.inbound.first?.counters.packets ?? 0 >= 3)
+    }
+
     @Test func testIPv6InsideTheTunnel_pingsThroughWithIPv6Selectors() throws {
         let suite = try ESPCipherSuite(encryption: .aesGCM(.bits128, icv: .octets16))
         for (namespace, interface, inner, remote) in [(left.namespace, left.interface, "fd00:10::1", "fd00:20::/64"),
