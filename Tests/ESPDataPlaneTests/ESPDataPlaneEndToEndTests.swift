@@ -175,6 +175,17 @@ final class ESPDataPlaneEndToEndTests {
         #expect(right.plane.statistics(for: session)?.inbound.count == 1)
     }
 
+    @Test func testStopThenStart_resumesTraffic() throws {
+        try installSAs(Self.suites[2], leftToRightSPI: 0xa100_0071, rightToLeftSPI: 0xb200_0072)
+        try left.plane.start()
+        try right.plane.start()
+        #expect(try left.namespace.run(["ping", "-c", "1", "-W", "2", "198.18.20.1"]).status == 0)
+        right.plane.stop()
+        #expect(try left.namespace.run(["ping", "-c", "1", "-W", "1", "198.18.20.1"]).status != 0)
+        try right.plane.start()
+        #expect(try left.namespace.run(["ping", "-c", "2", "-i", "0.2", "-W", "2", "198.18.20.1"]).status == 0)
+    }
+
     @Test func testPacketLargerThanASlot_isCountedNotSentTruncated() throws {
         try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0051, rightToLeftSPI: 0xb200_0052)
         try ip("-n", left.namespace.name, "link", "set", left.interface.name, "mtu", "4000")
@@ -214,6 +225,8 @@ final class ESPDataPlaneEndToEndTests {
         let answer = try #require(try sender.receive(timeoutMilliseconds: 2000))
         #expect(answer.bytes == UDPEncapsulation.prependingNonESPMarker(to: ikeHeader))
         #expect(answer.from == right.outer)
+        try right.plane.sendNATKeepalive(to: sender.localAddress)
+        #expect(try sender.receive(timeoutMilliseconds: 2000)?.bytes == [0xff])
     }
 
     @Test func testESPFromANewSourcePort_isReportedAsAMappingChangeOnce() throws {

@@ -185,6 +185,12 @@ public final class ESPDataPlane: @unchecked Sendable {
         try socket.send(UDPEncapsulation.prependingNonESPMarker(to: message), to: peer)
     }
 
+    /// Sends a NAT keepalive (RFC 3948 §2.3) to `peer`: for a headend that is itself behind a
+    /// NAT (RFC 3948 §4: the side behind the NAT keeps the mapping alive).
+    public func sendNATKeepalive(to peer: SocketAddress) throws(SocketError) {
+        try socket.send([UDPEncapsulation.keepaliveOctet], to: peer)
+    }
+
     // MARK: - Observation
 
     /// Data-plane-wide counters, merged from each thread once per batch (so they can trail
