@@ -40,6 +40,7 @@ let package = Package(
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
+        .target(name: "ESPDataPlane", dependencies: ["HubVocabulary", "HubNetworking", "COpenSSL"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -93,10 +94,12 @@ let package = Package(
         .executableTarget(name: "ikehub-bench", dependencies: [
             "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ESPDataPlane",
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
         .target(name: "CFuzzerDriver"),
+        .executableTarget(name: "FuzzESPDataPlane", dependencies: ["CFuzzerDriver", "ESPDataPlane", "HubVocabulary"]),
         .executableTarget(name: "FuzzIKEWire", dependencies: ["CFuzzerDriver", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .executableTarget(name: "FuzzFlexConfig", dependencies: ["CFuzzerDriver", "FlexConfig"]),
 
@@ -106,6 +109,7 @@ let package = Package(
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
         .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),

@@ -32,4 +32,17 @@ static const int SHIM_CLONE_NEWNET = 0x40000000;
 
 static inline unsigned shim_NLMSG_ALIGN(unsigned len) { return NLMSG_ALIGN(len); }
 static inline unsigned shim_NLMSG_HDRLEN(void) { return NLMSG_HDRLEN; }
+
+/* ---- Batched datagram I/O (ESP data plane; HubNetworking/DatagramBatch.swift) ----
+ * glibc declares struct mmsghdr, recvmmsg and sendmmsg only under _GNU_SOURCE, which the
+ * Swift Glibc module is not built with. Same layout under our own names; the asm labels
+ * bind them to glibc's symbols without clashing with a _GNU_SOURCE declaration. */
+#include <time.h>
+struct shim_mmsghdr {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+};
+extern int shim_recvmmsg(int fd, struct shim_mmsghdr *messages, unsigned int count, int flags,
+                         struct timespec *timeout) __asm__("recvmmsg");
+extern int shim_sendmmsg(int fd, struct shim_mmsghdr *messages, unsigned int count, int flags) __asm__("sendmmsg");
 #endif

@@ -5,5 +5,6 @@ extension IKEHubBench {
     static let registeredBenchmarks: [any ParsableCommand.Type] = [
         MicroBenchmark.self,
         ConfigParseBenchmark.self,
+        ESPBenchmark.self,
     ]
 }
