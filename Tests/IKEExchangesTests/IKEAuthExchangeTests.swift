@@ -191,7 +191,7 @@ import Testing
 
     @Test func testFragmentedIKEAuthIsReassembled_andResponseIsFragmented() throws {
         var configuration = Harness.configuration()
-        configuration.fragmentation = .init(maximumMessageSize: 256)
+        configuration.fragmentation = .init(maximumMessageSize: 200)
         var harness = Harness(configuration: configuration)
         var client = try TestInitiator(suite: try Harness.suites()[1], endpoint: Harness.client, gateway: Harness.gateway)
         try harness.initialExchange(&client)
@@ -200,9 +200,9 @@ import Testing
         let setup = try harness.establish(&client, payloads: payloads, fragmentContent: 300)
         #expect(Harness.steps(setup.effects).first == "authenticate")
         #expect(setup.response.payloads.contains { $0.type == .authentication })
-        // <-- { HDR, SKF(1/n) } … { HDR, SKF(n/n) }: every fragment within 256 octets (RFC 7383 §2.5).
+        // <-- { HDR, SKF(1/n) } … { HDR, SKF(n/n) }: every fragment within 200 octets (RFC 7383 §2.5).
         #expect(setup.responseDatagrams.count > 1)
-        #expect(setup.responseDatagrams.allSatisfy { $0.count <= 256 })
+        #expect(setup.responseDatagrams.allSatisfy { $0.count <= 200 })
         #expect(setup.responseDatagrams.allSatisfy { (try? IKEMessage.parse($0))?.encryptedFragment != nil })
     }
 

@@ -195,6 +195,8 @@ public struct IKESATable: Sendable {
     /// Stores the SA back and carries out its table actions.
     private mutating func apply(_ sa: IKESA, _ out: Outcome, now: MonotonicTime) -> [IKEEffect] {
         var effects = out.effects
+        // Sessions ended by INITIAL_CONTACT release before the new one allocates anything.
+        var earlier: [IKEEffect] = []
         store(sa)
         for action in out.actions {
             switch action {
@@ -208,11 +210,11 @@ public struct IKESATable: Sendable {
                           state.session.identity == identity else { continue }
                     var extra = Outcome()
                     other.endSession(reason: .replacedByInitialContact, notifyPeer: false, env: environment(now), out: &extra)
-                    effects += apply(other, extra, now: now)
+                    earlier += apply(other, extra, now: now)
                 }
             }
         }
-        return effects
+        return earlier + effects
     }
 
     private mutating func store(_ sa: IKESA) {

@@ -1,0 +1,119 @@
+import HubVocabulary
+import IKECrypto
+import IKEExchanges
+import IKEWire
+import Testing
+
+/// INFORMATIONAL: Delete, liveness, our DPD, and operator teardown (RFC 7296 §1.4, §2.4).
+@Suite struct InformationalExchangeTests {
+    static let teardown = ["deleteChildSA", "deleteVirtualAccess", "releaseAddress", "accountingStop", "deleteSession"]
+
+    private func established(_ configuration: ResponderConfiguration = Harness.configuration())
+        throws -> (Harness, TestInitiator, Harness.Setup) {
+        var harness = Harness(configuration: configuration)
+        var client = try TestInitiator(suite: try Harness.suites()[1], endpoint: Harness.client, gateway: Harness.gateway)
+        let setup = try harness.establish(&client)
+        return (harness, client, setup)
+    }
+
+    @Test func testDeleteOfIKESAReleasesEveryResource() throws {
+        var (harness, client, setup) = try established()
+        // INFORMATIONAL { HDR, SK {D(IKE)} } --> <-- { HDR, SK {} }
+        let effects = harness.deliver(try client.request(.informational, [.delete(.ikeSA)]))
+        #expect(try client.open(Harness.sent(effects)).payloads.isEmpty)
+        // Teardown is the reverse of setup (DESIGN §2).
+        #expect(Harness.steps(effects) == Self.teardown)
+        #expect(effects.contains { if case .releaseAddress(let r) = $0 { r.lease == LeaseID(7) } else { false } })
+        let end = Harness.sessionEnd(effects)
+        #expect(end?.session == setup.session && end?.ikeSA == setup.response.header.saIdentifier && end?.reason == .peerDeleted)
+        #expect(harness.table.count == 0)
+    }
+
+    @Test func testEmptyInformationalIsAnswered_asLivenessCheck() throws {
+        var (harness, client, _) = try established()
+        // INFORMATIONAL { HDR, SK {} } --> <-- { HDR, SK {} }
+        let effects = harness.deliver(try client.request(.informational, []))
+        let response = try client.open(Harness.sent(effects))
+        #expect(response.header.isResponse && response.payloads.isEmpty)
+        #expect(Harness.steps(effects).isEmpty)
+    }
+
+    @Test func testRequestsOutsideTheWindowAreDropped() throws {
+        var (harness, client, _) = try established()
+        client.nextMessageID = 5   // expected is 2
+        let effects = harness.deliver(try client.request(.informational, []))
+        #expect(Harness.sent(effects).isEmpty)
+        #expect(effects.contains { if case .protocolError(let e) = $0 { e.code == .unexpectedMessage } else { false } })
+    }
+
+    @Test func testTamperedRequestIsDroppedUnanswered() throws {
+        var (harness, client, _) = try established()
+        var bytes = try client.request(.informational, [.delete(.ikeSA)])[0]
+        bytes[bytes.count - 1] ^= 0x80
+        let effects = harness.deliver([bytes])
+        #expect(Harness.sent(effects).isEmpty)
+        #expect(effects.contains { if case .protocolError(let e) = $0 { e.code == .integrityCheckFailed } else { false } })
+        #expect(harness.table.count == 1)
+    }
+
+    @Test func testDeadPeerIsRemoved_whenDPDGoesUnanswered() throws {
+        let dpd = ResponderConfiguration.DeadPeerDetection(intervalSeconds: 10, retryIntervalSeconds: 2, retries: 3)
+        var (harness, _, _) = try established(Harness.configuration(dpd: dpd))
+        // 10 s of silence --> <-- INFORMATIONAL { HDR, SK {} } (DPD), then 3 retransmissions 2 s apart.
+        harness.advance(seconds: 11)
+        var probes = 0
+        var ended: SessionEnd?
+        for _ in 0..<10 where ended == nil {
+            let effects = harness.fireDueTimers(from: harness.log)
+            probes += Harness.sent(effects).count
+            ended = Harness.sessionEnd(effects)
+            if ended != nil {
+                #expect(Harness.steps(effects) == Self.teardown)
+            }
+            harness.advance(seconds: 2)
+        }
+        #expect(probes == 4)
+        #expect(ended?.reason == .deadPeer)
+        #expect(harness.table.count == 0)
+    }
+
+    @Test func testDPDIsSatisfied_whenPeerAnswers() throws {
+        let dpd = ResponderConfiguration.DeadPeerDetection(intervalSeconds: 10, retryIntervalSeconds: 2, retries: 3)
+        var (harness, client, _) = try established(Harness.configuration(dpd: dpd))
+        harness.advance(seconds: 11)
+        let probe = try client.open(Harness.sent(harness.fireDueTimers(from: harness.log)))
+        #expect(probe.payloads.isEmpty && !probe.header.isResponse)
+        // --> { HDR, SK {} } answers the probe.
+        _ = harness.deliver(try client.seal(.informational, messageID: probe.header.messageID.rawValue, isResponse: true, payloads: []))
+        harness.advance(seconds: 3)
+        let later = harness.fireDueTimers(from: harness.log)
+        #expect(Harness.sessionEnd(later) == nil)
+        #expect(Harness.sent(later).isEmpty)   // neither a retransmission nor a new probe yet
+        #expect(harness.table.count == 1)
+    }
+
+    @Test func testClearCryptoSession_releasesAndSendsDelete() throws {
+        var (harness, client, setup) = try established()
+        let effects = harness.record(harness.table.deleteSession(setup.session, at: harness.now))
+        #expect(Harness.steps(effects) == ["deleteChildSA", "deleteVirtualAccess", "releaseAddress", "accountingStop"])
+        let delete = try client.open(Harness.sent(effects))
+        #expect(delete.payloads == [.delete(.ikeSA)])
+        let end = harness.deliver(try client.seal(.informational, messageID: delete.header.messageID.rawValue, isResponse: true, payloads: []))
+        #expect(Harness.sessionEnd(end)?.reason == .administrative)
+        #expect(harness.table.count == 0)
+    }
+
+    @Test func testInitialContactEndsTheOldSessionOfTheSameIdentity() throws {
+        var (harness, _, first) = try established()
+        // The same client reconnects after a reboot with INITIAL_CONTACT (RFC 7296 §2.4).
+        var again = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        try harness.initialExchange(&again)
+        let effects = harness.deliver(try again.request(.ikeAuth, Harness.ikeAuthPayloads(again, initialContact: true)))
+        let auth = try #require(Harness.authRequest(effects))
+        let next = harness.record(harness.table.handle(authResult: try harness.broker(auth), session: auth.session, at: harness.now))
+        let end = Harness.sessionEnd(next)
+        #expect(end?.session == first.session && end?.reason == .replacedByInitialContact)
+        // The old session is released before the new one allocates (so it can get its address back).
+        #expect(Harness.steps(next) == Self.teardown + ["allocateAddress"])
+    }
+}
