@@ -117,3 +117,45 @@ import Testing
         #expect(Harness.steps(next) == Self.teardown + ["allocateAddress"])
     }
 }
+
+/// Retransmission of our own requests (RFC 7296 §2.4; strongSwan defaults 4 s × 1.8ⁿ, 5 tries).
+@Suite struct RetransmissionTests {
+    @Test func testOwnRequestIsRetransmittedWithBackoff_thenThePeerIsDead() throws {
+        var harness = Harness(configuration: Harness.configuration(lifetimes: .init(childSASeconds: 100)))
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        let setup = try harness.establish(&client)
+        harness.advance(seconds: 91)
+        let first = harness.fireDueTimers(from: setup.effects)
+        let request = Harness.sent(first)
+        try #require(request.count == 1)
+        var deadline = try #require(Harness.timers(first).first { $0.kind == .retransmission })
+        var waits: [Int64] = []
+        var ended: SessionEnd?
+        while ended == nil, waits.count < 10 {
+            waits.append(deadline.deadline.milliseconds(since: harness.now))
+            harness.now = deadline.deadline
+            let effects = harness.record(harness.table.handle(timer: deadline, at: harness.now))
+            ended = Harness.sessionEnd(effects)
+            if ended == nil {
+                // The same octets again (RFC 7296 §2.1: retransmissions are identical).
+                #expect(Harness.sent(effects) == request)
+                deadline = try #require(Harness.timers(effects).first { $0.kind == .retransmission })
+            }
+        }
+        // 4 s, 7.2 s, 12.96 s, 23.328 s, 41.99 s, then 75.58 s after the fifth retransmission.
+        #expect(waits == [4000, 7200, 12960, 23328, 41990, 75582])
+        #expect(ended?.reason == .deadPeer)
+        #expect(harness.table.count == 0)
+    }
+
+    @Test func testLateResponseToAnOldRequestIsIgnored() throws {
+        var harness = Harness()
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        _ = try harness.establish(&client)
+        // A "response" with a Message ID we never used.
+        let bogus = try client.seal(.informational, messageID: 9, isResponse: true, payloads: [])
+        let effects = harness.deliver(bogus)
+        #expect(Harness.sent(effects).isEmpty && Harness.steps(effects).isEmpty)
+        #expect(effects.contains { if case .protocolError(let e) = $0 { e.code == .unexpectedMessage } else { false } })
+    }
+}

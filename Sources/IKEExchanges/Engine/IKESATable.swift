@@ -26,7 +26,12 @@ public struct IKESATable: Sendable {
     private var sas: [IKESPI: IKESA] = [:]
     /// First IKE_SA_INIT requests by (SPIi, peer) to recognise their retransmissions.
     private var initialRequests: [InitialRequestKey: IKESPI] = [:]
+    private var initialRequestKeys: [IKESPI: InitialRequestKey] = [:]
     private var sessions: [SessionID: IKESPI] = [:]
+    /// Kept current on every store, so the IKE_SA_INIT front door never scans the table.
+    private var halfOpen: Set<IKESPI> = []
+    private var sessionsByIdentity: [PeerIdentity: Set<SessionID>] = [:]
+    private var identityOfSession: [SessionID: PeerIdentity] = [:]
     private var cookies: CookieJar
     public private(set) var statistics = Statistics()
 
@@ -56,7 +61,7 @@ public struct IKESATable: Sendable {
     }
 
     /// IKE SAs that have not completed IKE_AUTH.
-    public var halfOpenCount: Int { sas.values.filter { $0.phase.isHalfOpen }.count }
+    public var halfOpenCount: Int { halfOpen.count }
     /// Every IKE SA held, rekeyed and deleting ones included.
     public var count: Int { sas.count }
 
@@ -122,6 +127,7 @@ public struct IKESATable: Sendable {
             out.effects.append(.send(OutboundDatagram(bytes: response, remote: datagram.remote, local: datagram.local)))
             sa.schedule(.halfOpenExpiry, at: now.adding(seconds: configuration.limits.halfOpenTimeoutSeconds), out: &out)
             initialRequests[key] = sa.localSPI
+            initialRequestKeys[sa.localSPI] = key
             return apply(sa, out, now: now)
         }
     }
@@ -205,8 +211,8 @@ public struct IKESATable: Sendable {
             case .remove(let spi):
                 remove(spi)
             case .endOtherSessions(let identity, let keeping):
-                for (session, spi) in sessions where session != keeping {
-                    guard var other = sas[spi], case .established(let state) = other.phase,
+                for session in sessionsByIdentity[identity] ?? [] where session != keeping {
+                    guard let spi = sessions[session], var other = sas[spi], case .established(let state) = other.phase,
                           state.session.identity == identity else { continue }
                     var extra = Outcome()
                     other.endSession(reason: .replacedByInitialContact, notifyPeer: false, env: environment(now), out: &extra)
@@ -223,12 +229,26 @@ public struct IKESATable: Sendable {
         case .rekeyed: break
         default: sessions[sa.sessionID] = sa.localSPI
         }
+        if sa.phase.isHalfOpen { halfOpen.insert(sa.localSPI) } else { halfOpen.remove(sa.localSPI) }
+        if case .awaitingAuth = sa.phase {} else if let key = initialRequestKeys.removeValue(forKey: sa.localSPI) {
+            initialRequests[key] = nil   // past IKE_SA_INIT: its retransmissions no longer matter
+        }
+        if case .established(let state) = sa.phase, identityOfSession[sa.sessionID] == nil {
+            identityOfSession[sa.sessionID] = state.session.identity
+            sessionsByIdentity[state.session.identity, default: []].insert(sa.sessionID)
+        }
     }
 
     private mutating func remove(_ spi: IKESPI) {
         guard let sa = sas.removeValue(forKey: spi) else { return }
-        if sessions[sa.sessionID] == spi { sessions[sa.sessionID] = nil }
-        initialRequests = initialRequests.filter { $0.value != spi }
+        halfOpen.remove(spi)
+        if let key = initialRequestKeys.removeValue(forKey: spi) { initialRequests[key] = nil }
+        guard sessions[sa.sessionID] == spi else { return }
+        sessions[sa.sessionID] = nil
+        if let identity = identityOfSession.removeValue(forKey: sa.sessionID) {
+            sessionsByIdentity[identity]?.remove(sa.sessionID)
+            if sessionsByIdentity[identity]?.isEmpty == true { sessionsByIdentity[identity] = nil }
+        }
     }
 
     // MARK: - Restart (DESIGN §4)
