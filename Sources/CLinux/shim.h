@@ -25,6 +25,11 @@ static inline void shim_ifreq_set_name(struct ifreq *request, const char *name) 
 static inline const char *shim_ifreq_name(const struct ifreq *request) { return request->ifr_name; }
 static inline void shim_ifreq_set_flags(struct ifreq *request, short flags) { request->ifr_flags = flags; }
 
+/* setns(2) is declared by <sched.h> only under _GNU_SOURCE, which a module header must
+ * not define for everyone; declare it here. CLONE_NEWNET is likewise GNU-only. */
+extern int setns(int fd, int nstype);
+static const int SHIM_CLONE_NEWNET = 0x40000000;
+
 static inline unsigned shim_NLMSG_ALIGN(unsigned len) { return NLMSG_ALIGN(len); }
 static inline unsigned shim_NLMSG_HDRLEN(void) { return NLMSG_HDRLEN; }
 #endif

@@ -11,8 +11,10 @@ public protocol RandomSource: Sendable {
 /// The OS CSPRNG through OpenSSL's `RAND_bytes` (a DRBG seeded and reseeded from
 /// getrandom(2)). Safe to use from any thread.
 public struct SystemRandom: RandomSource {
+    /// The process-wide generator; the value holds no state.
     public init() {}
 
+    /// Fills `buffer` from `RAND_bytes`.
     public func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(IKECryptoError) {
         guard buffer.count > 0 else { return }
         clearOpenSSLErrors()

@@ -25,6 +25,21 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: octets)
     }
 
+    /// Writes a 1-octet count or size field.
+    ///
+    /// - Precondition: `value` fits 8 bits. Parsed values always do; a larger one is a
+    ///   builder bug (e.g. 256 traffic selectors), reported instead of silently truncated.
+    public mutating func writeCount8(_ value: Int, of field: StaticString) {
+        precondition(value >= 0 && value <= Int(UInt8.max), "\(field) of \(value) does not fit its 1-octet field")
+        writeInteger(UInt8(truncatingIfNeeded: value))
+    }
+
+    /// Writes a 2-octet count or length field (same precondition as ``writeCount8(_:of:)``).
+    public mutating func writeCount16(_ value: Int, of field: StaticString) {
+        precondition(value >= 0 && value <= Int(UInt16.max), "\(field) of \(value) does not fit its 2-octet field")
+        writeInteger(UInt16(truncatingIfNeeded: value))
+    }
+
     /// Overwrites a 2-octet big-endian field written earlier at `index` (length fields
     /// are only known once the body is written).
     ///

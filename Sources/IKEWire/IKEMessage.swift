@@ -4,9 +4,13 @@
 /// attribute order), so `serialize()` of a parsed message returns the same octets.
 /// Parsing is structural; call ``validate()`` for the semantic bounds, and
 /// ``MessageRules/verify(_:innerPayloads:against:)`` for the payload counts.
+///
+/// Keep the received datagram for the AUTH signed octets (RFC 7296 §2.15,
+/// `RealMessage1/2`); the round trip makes re-serialising safe, but the octets that
+/// were received are the ones that count.
 public struct IKEMessage: Hashable, Sendable {
-    /// Largest message the Length field allows over UDP (an IPv4/IPv6 UDP payload is at
-    /// most 65 507 / 65 527 octets; RFC 7296 §2 asks for at least 1280 and "SHOULD" 3000).
+    /// Largest message accepted: what a UDP datagram or an RFC 8229 2-octet TCP length
+    /// can carry (RFC 7296 §2 asks for at least 1280 octets and "SHOULD" 3000).
     public static let maximumMessageSize = 65_535
 
     public var header: IKEHeader
@@ -24,7 +28,7 @@ public struct IKEMessage: Hashable, Sendable {
         var reader = ByteReader(bytes)
         let header = try IKEHeader.parse(from: &reader)
         let declared = Int(header.length)
-        guard declared >= IKEHeader.size else {
+        guard declared >= IKEHeader.size, declared <= maximumMessageSize else {
             throw .lengthMismatch(payload: nil, offset: IKEHeader.lengthFieldOffset, declared: declared, available: bytes.count)
         }
         guard declared <= bytes.count else {

@@ -10,6 +10,9 @@ extension Payload {
         while next != .none {
             let type = next
             let start = reader.readerIndex
+            guard reader.readableBytes >= genericPayloadHeaderSize else {
+                throw .truncated(payload: type, offset: start, needed: genericPayloadHeaderSize)
+            }
             var header = try reader.readSlice(length: genericPayloadHeaderSize, payload: type)
             next = PayloadType(try header.readInteger(as: UInt8.self))
             let flags = GenericPayloadFlags(rawValue: try header.readInteger(as: UInt8.self))

@@ -3,5 +3,7 @@ import ArgumentParser
 extension IKEHubBench {
     /// Every benchmark subcommand.
     static let registeredBenchmarks: [any ParsableCommand.Type] = [
+        MicroBenchmark.self,
+        ConfigParseBenchmark.self,
     ]
 }

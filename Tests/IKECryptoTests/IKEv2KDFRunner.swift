@@ -160,3 +160,38 @@ import Testing
         #expect(try EncryptionTransform(.aesCBC, keyLengthBits: 256).keyMaterialLength == 32)
     }
 }
+
+/// The one-call derivations the exchanges use, checked against the same CAVP case.
+@Suite struct IKEKeyMaterialExchangeTests {
+    @Test func testDeriveInitialKeys_equalsSKEYSEEDThenPRFPlus() throws {
+        let vector = IKEv2KDFRunner.sha1
+        let transforms = try NegotiatedIKETransforms(
+            encryption: EncryptionTransform(.aesCBC, keyLengthBits: 128), prf: .hmacSHA1,
+            integrity: .hmacSHA1_96, group: .modp2048)
+        let keys = try IKEKeyMaterial.deriveInitialKeys(
+            transforms: transforms, sharedSecret: vector.secret("gir"),
+            initiatorNonce: vector.bytes("Ni"), responderNonce: vector.bytes("Nr"),
+            initiatorSPI: try #require(IKESPI(bytes: vector.bytes("SPIi"))),
+            responderSPI: try #require(IKESPI(bytes: vector.bytes("SPIr"))))
+        let all = SecretBytes.concatenating([keys.skD, keys.skAi, keys.skAr, keys.skEi, keys.skEr, keys.skPi, keys.skPr])
+        #expect(all.revealedBytes() == vector.bytes("DKM"))
+    }
+
+    @Test func testDeriveRekeyedKeys_startsFromTheCAVPRekeySKEYSEED() throws {
+        let vector = IKEv2KDFRunner.sha1
+        let transforms = try NegotiatedIKETransforms(
+            encryption: EncryptionTransform(.aesCBC, keyLengthBits: 128), prf: .hmacSHA1,
+            integrity: .hmacSHA1_96, group: .modp2048)
+        let spiI = try #require(IKESPI(bytes: vector.bytes("SPIi")))
+        let spiR = try #require(IKESPI(bytes: vector.bytes("SPIr")))
+        let keys = try IKEKeyMaterial.deriveRekeyedKeys(
+            oldPRF: .hmacSHA1, oldSKd: SecretBytes(Array(vector.bytes("DKM")[0..<20])), newTransforms: transforms,
+            sharedSecret: vector.secret("gir_new"), initiatorNonce: vector.bytes("Ni"), responderNonce: vector.bytes("Nr"),
+            initiatorSPI: spiI, responderSPI: spiR)
+        let expected = try IKEKeyMaterial.deriveKeys(
+            transforms: transforms, skeyseed: vector.secret("SKEYSEED_rekey"),
+            initiatorNonce: vector.bytes("Ni"), responderNonce: vector.bytes("Nr"),
+            initiatorSPI: spiI, responderSPI: spiR)
+        #expect(keys.skD == expected.skD && keys.skEr == expected.skEr && keys.skPr == expected.skPr)
+    }
+}

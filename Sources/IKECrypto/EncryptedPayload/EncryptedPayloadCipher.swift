@@ -20,7 +20,9 @@ import HubVocabulary
 /// its IKE SA between tasks, but it must not be used by two threads at once; the IKE SA
 /// that owns it serialises its messages anyway.
 public final class EncryptedPayloadCipher: @unchecked Sendable {
+    /// The negotiated ENCR transform.
     public let encryption: EncryptionTransform
+    /// The negotiated INTEG transform; `nil` with an AEAD.
     public let integrity: IntegrityAlgorithm?
 
     private enum Engine {
@@ -29,7 +31,8 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
     }
 
     private let engine: Engine
-    /// The salt (AEAD) or nonce (CTR) taken from the end of the key material.
+    /// The salt (AEAD) or nonce (CTR) taken from the end of the key material. It goes
+    /// into every nonce; RFC 4106 §8.1 needs it unpredictable, not secret.
     private let salt: [UInt8]
 
     /// A cipher for one direction. `encryptionKey` is SK_e (key followed by any salt),
@@ -101,7 +104,9 @@ public final class EncryptedPayloadCipher: @unchecked Sendable {
     // MARK: - Seal
 
     /// The complete message: `authenticatedPrefix` ‖ IV ‖ ciphertext ‖ ICV, with a fresh IV
-    /// from `random` (unpredictable for CBC, RFC 7296 §3.14; unique per key for AEAD).
+    /// from `random` (unpredictable for CBC, RFC 7296 §3.14; unique per key for AEAD,
+    /// where a random 64-bit IV is unique with overwhelming probability over an IKE SA's
+    /// few thousand messages).
     public func seal(
         authenticatedPrefix: [UInt8], innerPayloads: [UInt8], kind: EncryptedPayloadKind = .encrypted,
         random: some RandomSource

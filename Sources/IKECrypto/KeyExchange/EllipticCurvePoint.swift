@@ -12,6 +12,8 @@ enum EllipticCurvePoint {
         let scalar = try privateValue.withBytes { (bytes) throws(IKECryptoError) in try BigNumber(bigEndian: bytes) }
         let publicPoint = try curve.multiplyGenerator(by: scalar)
         let context = try EVPKeyContext(algorithmName: "EC")
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_fromdata_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_fromdata_init") }
         let builder = try ParameterBuilder()
         try GroupParameters.pushDomain(group, onto: builder)

@@ -99,6 +99,8 @@ final class GroupParameters: @unchecked Sendable {
 
     private static func buildDomain(_ group: DiffieHellmanGroup) throws(IKECryptoError) -> EVPKey {
         let context = try EVPKeyContext(algorithmName: algorithmName(group))
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_fromdata_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_fromdata_init") }
         let builder = try ParameterBuilder()
         try pushDomain(group, onto: builder)
@@ -117,6 +119,8 @@ final class GroupParameters: @unchecked Sendable {
             throw .openSSLFailure("EVP_PKEY_get_bn_param")
         }
         let owned = BigNumber(taking: number)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(owned) {} }
         var bytes = [UInt8](repeating: 0, count: length)
         guard BN_bn2binpad(owned.pointer, &bytes, Int32(length)) == Int32(length) else {
             throw .openSSLFailure("BN_bn2binpad")

@@ -7,10 +7,16 @@ import HubVocabulary
 /// Immutable after creation; `sharedSecret(peer:)` builds its own OpenSSL context per
 /// call, so one instance may be used from any thread.
 public final class KeyExchange: @unchecked Sendable {
+    /// The group of this exchange (the KE payload's DH Group Num).
     public let group: DiffieHellmanGroup
     /// The key exchange data of our KE payload (RFC 7296 §3.4), `group.keyExchangeDataLength` octets.
     public let publicValue: [UInt8]
     private let key: EVPKey
+
+    /// A fresh ephemeral key for `group` (same as `init(group:)`).
+    public static func generate(group: DiffieHellmanGroup) throws(IKECryptoError) -> KeyExchange {
+        try KeyExchange(group: group)
+    }
 
     /// Generates a fresh ephemeral key from OpenSSL's CSPRNG (seeded from the OS).
     public init(group: DiffieHellmanGroup) throws(IKECryptoError) {
@@ -49,23 +55,27 @@ public final class KeyExchange: @unchecked Sendable {
     }
 
     /// g^ir from the peer's key exchange data, after the RFC 6989 checks: the length must
-    /// match the group; MODP requires 1 < y < p−1; ECP requires a point on the curve
-    /// (checked by OpenSSL on import and by `EVP_PKEY_public_check`); Curve25519/448
-    /// reject an all-zero result (RFC 8031 §2).
+    /// match the group; MODP requires 1 < y < p−1; ECP requires both coordinates below p
+    /// and a point on the curve (OpenSSL checks both when importing the point);
+    /// Curve25519/448 reject an all-zero result (RFC 8031 §2).
     public func sharedSecret(peer peerValue: [UInt8]) throws(IKECryptoError) -> SecretBytes {
         guard peerValue.count == group.keyExchangeDataLength else {
             throw .invalidKeyExchangeLength(group: group, expected: group.keyExchangeDataLength, actual: peerValue.count)
         }
         let peer = try PeerPublicKey.importing(peerValue, group: group)
         let context = try EVPKeyContext(for: key)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_derive_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_derive_init") }
         if group.family == .modp {
             // IKE's g^ir is left-padded to the prime length (RFC 7296 §2.14).
             guard EVP_PKEY_CTX_set_dh_pad(context.pointer, 1) == 1 else { throw .openSSLFailure("EVP_PKEY_CTX_set_dh_pad") }
         }
-        // MODP: the range check above suffices for these safe-prime groups (RFC 6989 §2.1),
-        // and OpenSSL's full check (y^q mod p) costs several times the agreement itself.
-        let validate: Int32 = group.family == .modp ? 0 : 1
+        // No second validation by OpenSSL: for the MODP safe-prime groups the range check
+        // suffices (RFC 6989 §2.1) and OpenSSL's y^q mod p costs several agreements; for the
+        // prime-order NIST curves the on-curve check done on import suffices (RFC 6989 §2.3),
+        // and EVP_PKEY_public_check would add a scalar multiplication per handshake.
+        let validate: Int32 = group.family == .montgomery ? 1 : 0
         let peerSet = withExtendedLifetime(peer) { EVP_PKEY_derive_set_peer_ex(context.pointer, peer.pointer, validate) }
         guard peerSet == 1 else {
             throw .invalidPeerPublicValue(group: group, reason: IKECryptoError.openSSLFailure("EVP_PKEY_derive_set_peer_ex").description)
@@ -101,6 +111,8 @@ public final class KeyExchange: @unchecked Sendable {
         } else {
             context = try EVPKeyContext(for: GroupParameters.of(group).domainKey())
         }
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_keygen_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_keygen_init") }
         var generated: OpaquePointer?
         guard EVP_PKEY_generate(context.pointer, &generated) == 1, let generated else {

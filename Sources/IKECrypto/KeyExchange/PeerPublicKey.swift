@@ -51,6 +51,8 @@ enum PeerPublicKey {
         group: DiffieHellmanGroup, _ pushPublic: (ParameterBuilder) throws(IKECryptoError) -> Void
     ) throws(IKECryptoError) -> EVPKey {
         let context = try EVPKeyContext(algorithmName: GroupParameters.algorithmName(group))
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         guard EVP_PKEY_fromdata_init(context.pointer) == 1 else { throw .openSSLFailure("EVP_PKEY_fromdata_init") }
         let builder = try ParameterBuilder()
         try GroupParameters.pushDomain(group, onto: builder)

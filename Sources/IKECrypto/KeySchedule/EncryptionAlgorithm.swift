@@ -57,6 +57,7 @@ public enum EncryptionAlgorithm: UInt16, Hashable, Sendable, CaseIterable, Custo
 /// Knows how many octets of key material it takes and how its payloads are framed
 /// (ikev2-numbers.md §5.1 table: key + salt, IV, ICV).
 public struct EncryptionTransform: Hashable, Sendable, CustomStringConvertible {
+    /// The Transform ID.
     public let algorithm: EncryptionAlgorithm
     /// The cipher key in bits (128/192/256 for AES, 256 for ChaCha20, 0 for NULL).
     public let keyLengthBits: Int

@@ -17,6 +17,7 @@ public struct IKEKeys: Sendable {
     /// Key for the responder's AUTH octets: prf(SK_pr, RestOfRespIDPayload).
     public let skPr: SecretBytes
 
+    /// Keys derived elsewhere (e.g. restored from the state store).
     public init(skD: SecretBytes, skAi: SecretBytes, skAr: SecretBytes, skEi: SecretBytes,
                 skEr: SecretBytes, skPi: SecretBytes, skPr: SecretBytes) {
         self.skD = skD

@@ -1,10 +1,13 @@
 /// The transforms chosen for one IKE SA (RFC 7296 §3.3): everything the key schedule and
 /// the SK payload cipher need to know, including every key length.
 public struct NegotiatedIKETransforms: Hashable, Sendable, CustomStringConvertible {
+    /// ENCR with its Key Length.
     public let encryption: EncryptionTransform
+    /// PRF, used for SKEYSEED, prf+ and the AUTH octets.
     public let prf: PseudorandomFunction
     /// `nil` exactly when `encryption` is an AEAD (RFC 5282 §8: no INTEG, or INTEG NONE).
     public let integrity: IntegrityAlgorithm?
+    /// The key exchange method of IKE_SA_INIT.
     public let group: DiffieHellmanGroup
 
     /// Rejects combinations RFC 7296 / RFC 5282 forbid: ENCR_NULL, AEAD with INTEG, and a

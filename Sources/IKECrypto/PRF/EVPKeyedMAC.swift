@@ -43,6 +43,8 @@ final class EVPKeyedMAC: KeyedMAC {
         clearOpenSSLErrors()
         guard let duplicate = EVP_MAC_CTX_dup(template.pointer) else { throw .openSSLFailure("EVP_MAC_CTX_dup") }
         let context = EVPMACContext(taking: duplicate)
+        // Keep the wrapper alive until every C call using its pointer has returned.
+        defer { withExtendedLifetime(context) {} }
         for part in parts {
             let updated = try part.withBytes { (bytes) throws(IKECryptoError) -> Bool in
                 EVP_MAC_update(context.pointer, bytes.cBytes, bytes.count) == 1

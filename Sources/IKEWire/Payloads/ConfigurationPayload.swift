@@ -89,7 +89,7 @@ public struct ConfigurationPayload: Hashable, Sendable {
         writer.writeInteger(UInt16(truncatingIfNeeded: reserved))
         for attribute in attributes {
             writer.writeInteger((attribute.reservedBit ? 0x8000 : 0) | attribute.type.rawValue & 0x7fff)
-            writer.writeInteger(UInt16(truncatingIfNeeded: attribute.value.count))
+            writer.writeCount16(attribute.value.count, of: "configuration attribute length")
             writer.writeBytes(attribute.value)
         }
     }

@@ -67,7 +67,7 @@ public struct DeletePayload: Hashable, Sendable {
     func serializeBody(into writer: inout ByteWriter) {
         writer.writeInteger(protocolID.rawValue)
         writer.writeInteger(spiSize)
-        writer.writeInteger(UInt16(truncatingIfNeeded: spis.count))
+        writer.writeCount16(spis.count, of: "Num of SPIs")
         for spi in spis { writer.writeBytes(spi) }
     }
 

@@ -54,17 +54,27 @@ public struct DigitalSignatureAuthentication: Hashable, Sendable {
 /// A DER AlgorithmIdentifier from RFC 7427 AUTH data: the ones of RFC 7427 Appendix A
 /// (`ikev2-numbers.md` §6.2) by name, anything else kept as its octets.
 public enum SignatureAlgorithmIdentifier: Hashable, Sendable {
+    /// PKCS#1 v1.5 with SHA-1 (RFC 7427 A.1.1).
     case sha1WithRSAEncryption
+    /// PKCS#1 v1.5 with SHA-256 (A.1.2).
     case sha256WithRSAEncryption
+    /// PKCS#1 v1.5 with SHA-384 (A.1.3).
     case sha384WithRSAEncryption
+    /// PKCS#1 v1.5 with SHA-512 (A.1.4).
     case sha512WithRSAEncryption
+    /// ECDSA with SHA-1 (A.3.1).
     case ecdsaWithSHA1
+    /// ECDSA with SHA-256 (A.3.2).
     case ecdsaWithSHA256
+    /// ECDSA with SHA-384 (A.3.3).
     case ecdsaWithSHA384
+    /// ECDSA with SHA-512 (A.3.4).
     case ecdsaWithSHA512
     /// RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32 (RFC 7427 Appendix A.4.3).
     case rsassaPSSWithSHA256
+    /// Ed25519 (RFC 8420).
     case ed25519
+    /// Ed448 (RFC 8420).
     case ed448
     /// Any other AlgorithmIdentifier, DER as received.
     case other([UInt8])

@@ -53,7 +53,7 @@ public struct NotifyPayload: Hashable, Sendable {
 
     func serializeBody(into writer: inout ByteWriter) {
         writer.writeInteger(protocolID.rawValue)
-        writer.writeInteger(UInt8(truncatingIfNeeded: spi.count))
+        writer.writeCount8(spi.count, of: "notify SPI size")
         writer.writeInteger(notifyType.rawValue)
         writer.writeBytes(spi)
         writer.writeBytes(data)

@@ -96,8 +96,8 @@ public struct Proposal: Hashable, Sendable {
         writer.writeInteger(UInt16(0))
         writer.writeInteger(number)
         writer.writeInteger(protocolID.rawValue)
-        writer.writeInteger(UInt8(truncatingIfNeeded: spi.count))
-        writer.writeInteger(UInt8(truncatingIfNeeded: transforms.count))
+        writer.writeCount8(spi.count, of: "proposal SPI size")
+        writer.writeCount8(transforms.count, of: "Num Transforms")
         writer.writeBytes(spi)
         for (index, transform) in transforms.enumerated() {
             transform.serialize(into: &writer, isLast: index == transforms.count - 1)

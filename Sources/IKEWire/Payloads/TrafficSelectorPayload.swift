@@ -104,7 +104,7 @@ public struct TrafficSelectorPayload: Hashable, Sendable {
     }
 
     func serializeBody(into writer: inout ByteWriter) {
-        writer.writeInteger(UInt8(truncatingIfNeeded: selectors.count))
+        writer.writeCount8(selectors.count, of: "Number of TSs")
         writer.writeInteger(UInt8(truncatingIfNeeded: reserved >> 16))
         writer.writeInteger(UInt16(truncatingIfNeeded: reserved))
         for entry in selectors {
@@ -121,7 +121,7 @@ public struct TrafficSelectorPayload: Hashable, Sendable {
             case .other(let type, let ipProtocol, let body):
                 writer.writeInteger(type)
                 writer.writeInteger(ipProtocol)
-                writer.writeInteger(UInt16(truncatingIfNeeded: body.count + 4))
+                writer.writeCount16(body.count + 4, of: "Selector Length")
                 writer.writeBytes(body)
             }
         }

@@ -173,7 +173,7 @@ public struct TransformAttribute: Hashable, Sendable {
             writer.writeInteger(short)
         case .long(let bytes):
             writer.writeInteger(type & 0x7fff)
-            writer.writeInteger(UInt16(truncatingIfNeeded: bytes.count))
+            writer.writeCount16(bytes.count, of: "transform attribute length")
             writer.writeBytes(bytes)
         }
     }

@@ -12,8 +12,23 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { name }
 
-    /// True when the file is a UDP 4500 datagram starting with the non-ESP marker.
-    var hasNonESPMarker: Bool { directives["udp-port"]?.hasPrefix("4500") ?? false }
+    /// True for a decrypted SK plaintext (`# content: sk-plaintext`) rather than a message.
+    var isPlaintext: Bool { directives["content"] == "sk-plaintext" }
+
+    /// True when the file is a UDP 4500 datagram starting with the non-ESP marker: said by
+    /// `# udp-port: 4500`, or recognised (four zero octets, then a version 2 header), so
+    /// captures added without the directive work too.
+    var hasNonESPMarker: Bool {
+        if directives["udp-port"]?.hasPrefix("4500") ?? false { return true }
+        return bytes.count >= 32 && bytes[0..<4].allSatisfy { $0 == 0 } && bytes[21] >> 4 == 2
+    }
+
+    /// The first inner payload type of a plaintext vector (`# first-payload: IDi` or a number).
+    var firstPayload: PayloadType {
+        let text = directives["first-payload"] ?? "none"
+        if let number = UInt8(text) { return PayloadType(number) }
+        return (0...255).map { PayloadType(UInt8($0)) }.first { $0.abbreviation == text } ?? .none
+    }
 
     /// The IKE message octets (marker removed through the classifier under test).
     var messageBytes: [UInt8] {
@@ -56,7 +71,9 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
     }
 
     /// All IKE message vectors.
-    static let all: [VectorFile] = load()
+    static let all: [VectorFile] = load().filter { !$0.isPlaintext }
+    /// Decrypted SK plaintexts (payloads ‖ padding ‖ Pad Length).
+    static let plaintexts: [VectorFile] = load().filter(\.isPlaintext)
     /// UDP datagram vectors (ESP, keepalive) for the classifier.
     static let datagrams: [VectorFile] = load("Vectors/udp")
 
@@ -103,6 +120,46 @@ extension IKEParseError {
 func parseError(_ bytes: [UInt8]) -> IKEParseError? {
     do {
         _ = try IKEMessage.parse(bytes)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+// MARK: - Hand-built messages (RFC 7296 §3.1 layout, written out in the test)
+
+/// Hex to octets for hand-written layouts; spaces allowed.
+func bytes(_ hex: String) -> [UInt8] {
+    Hex.decode(hex) ?? []
+}
+
+/// An IKE header (SPIi 0x0102030405060708, SPIr 0) followed by `body`, with Length set.
+func handBuiltMessage(firstPayload: UInt8, exchange: UInt8 = 34, flags: UInt8 = 0x08, messageID: UInt32 = 0,
+                      version: UInt8 = 0x20, body: [UInt8]) -> [UInt8] {
+    let length = 28 + body.count
+    var header: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, firstPayload, version, exchange, flags]
+    header += (0..<4).map { UInt8(truncatingIfNeeded: messageID >> (24 - 8 * UInt32($0))) }
+    header += (0..<4).map { UInt8(truncatingIfNeeded: length >> (24 - 8 * $0)) }
+    return header + body
+}
+
+/// One generic payload: Next Payload, flags octet, Length, body.
+func handBuiltPayload(next: UInt8, flags: UInt8 = 0, body: [UInt8]) -> [UInt8] {
+    let length = 4 + body.count
+    return [next, flags, UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)] + body
+}
+
+/// Parses a single payload of `type` from its body via a one-payload message.
+func parseSinglePayload(type: UInt8, flags: UInt8 = 0, body: [UInt8]) throws(IKEParseError) -> Payload {
+    let message = try IKEMessage.parse(handBuiltMessage(firstPayload: type, body: handBuiltPayload(next: 0, flags: flags, body: body)))
+    guard let payload = message.payloads.first else { throw .invalidSyntax(payload: nil, offset: 0, reason: "no payload") }
+    return payload
+}
+
+/// The error thrown by `body`, if any.
+func thrownError<T>(_ body: () throws(IKEParseError) -> T) -> IKEParseError? {
+    do {
+        _ = try body()
         return nil
     } catch {
         return error
