@@ -1,0 +1,231 @@
+import Foundation
+import HubVocabulary
+import IKECrypto
+@testable import IKEExchanges
+import IKEWire
+import Testing
+
+/// Real strongSwan 5.9.8 client messages (captured by the lead, `Tests/IKEWireTests/Vectors/
+/// strongswan-*.hex`, keys logged by both charons in `Tests/IKECryptoTests/Vectors/
+/// strongswan-*.keys`) fed into the responder.
+///
+/// The IKE_SA_INIT request is answered fresh. For the rest, the responder is put into the
+/// state the real hub was in after IKE_SA_INIT (its keys and nonces from the capture), so
+/// that every later request of the real client decrypts, and the values strongSwan logged
+/// must come out of our code: the AUTH signed octets, the PSK AUTH values, the CHILD_SA
+/// KEYMAT. Nothing here is produced by the code under test and then compared with itself.
+@Suite struct StrongSwanCaptureTests {
+    static let scenarios = ["psk-aes128gcm16-x25519", "psk-chacha20poly1305-ecp256", "psk-modp2048"]
+    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+
+    /// One captured message with its file name.
+    struct Message {
+        var name: String
+        var bytes: [UInt8]
+    }
+
+    static func messages(_ scenario: String) throws -> [Message] {
+        let directory = testsDirectory.appendingPathComponent("IKEWireTests/Vectors")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("strongswan-\(scenario)-") && $0.hasSuffix(".hex") }.sorted()
+        return try names.map { name in
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            let hex = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined()
+            return Message(name: name, bytes: try #require(Hex.decode(hex), "hex of \(name)"))
+        }
+    }
+
+    /// The `name = value` lines of a `.keys` file: hex octets, or decimal IDs (`encr_id = 20`).
+    struct Keys {
+        var values: [String: String]
+        subscript(_ name: String) -> [UInt8]? { values[name].flatMap { Hex.decode($0) } }
+        func number(_ name: String) -> UInt16? { values[name].flatMap { UInt16($0) } }
+    }
+
+    static func keys(_ scenario: String) throws -> Keys {
+        let url = testsDirectory.appendingPathComponent("IKECryptoTests/Vectors/strongswan-\(scenario).keys")
+        var values: [String: String] = [:]
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else {
+                if let name = parts.first, line.hasSuffix("=") { values[name] = "" }
+                continue
+            }
+            values[parts[0]] = parts[1]
+        }
+        return Keys(values: values)
+    }
+
+    static func configuration() throws -> ResponderConfiguration {
+        var configuration = Harness.configuration(protected: [])
+        configuration.localIdentity = .fqdn("hub.lab")
+        configuration.ikeProposals = [
+            IKEProposalConfiguration(name: "gcm", encryptions: [try EncryptionTransform(.aesGCM16, keyLengthBits: 128)],
+                                     prfs: [.hmacSHA256], groups: [.curve25519]),
+            IKEProposalConfiguration(name: "chacha", encryptions: [try EncryptionTransform(.chacha20Poly1305)],
+                                     prfs: [.hmacSHA256], groups: [.ecp256]),
+            IKEProposalConfiguration(name: "cbc", encryptions: [try EncryptionTransform(.aesCBC, keyLengthBits: 256)],
+                                     integrities: [.hmacSHA256_128], prfs: [.hmacSHA256], groups: [.modp2048]),
+        ]
+        configuration.childProposals = [ChildProposalConfiguration(
+            name: "esp", encryptions: [try EncryptionTransform(.aesGCM16, keyLengthBits: 128),
+                                       try EncryptionTransform(.aesGCM16, keyLengthBits: 256),
+                                       try EncryptionTransform(.chacha20Poly1305)])]
+        return configuration
+    }
+
+    static let client = Endpoint(address: .v4(IPv4Address(0x0a63_0002)), port: 4500)   // 10.99.0.2
+    static let hub = Endpoint(address: .v4(IPv4Address(0x0a63_0001)), port: 4500)      // 10.99.0.1
+
+    @Test(arguments: scenarios)
+    func testStrongSwanIKESAInitRequestGetsAParsableAnswer(_ scenario: String) throws {
+        let request = try #require(try Self.messages(scenario).first)
+        var table = IKESATable(configuration: try Self.configuration())
+        let effects = table.handle(datagram: InboundDatagram(bytes: request.bytes, remote: Endpoint(address: Self.client.address, port: 500),
+                                                             local: Endpoint(address: Self.hub.address, port: 500)),
+                                   at: MonotonicTime(seconds: 1))
+        let answers = Harness.sent(effects)
+        try #require(answers.count == 1)
+        let response = try IKEMessage.parse(answers[0])
+        try response.validate()
+        try MessageRules.verify(response, against: MessageRules.ikeSAInitResponse)
+        // The same transforms the real hub chose (`ike_proposal` of the capture).
+        let keys = try Self.keys(scenario)
+        guard case .securityAssociation(let sa)? = response.payloads.first(where: { $0.type == .securityAssociation }) else {
+            Issue.record("no SAr1 in \(Harness.notifies(response.payloads))")
+            return
+        }
+        let chosen = try #require(sa.proposals.first)
+        #expect(chosen.transforms(ofType: .encryption).first?.id == keys.number("encr_id"))
+        #expect(chosen.transforms(ofType: .keyExchangeMethod).first?.id == keys.number("dh_id"))
+        #expect(Harness.notifies(response.payloads).contains(.ikev2FragmentationSupported))
+    }
+
+    /// The hub's half-open SA as it was after the captured IKE_SA_INIT.
+    static func halfOpenSA(_ scenario: String, messages: [Message], keys: Keys) throws -> IKESA {
+        func value(_ name: String) throws -> [UInt8] { try #require(keys[name], "\(name) in \(scenario).keys") }
+        func number(_ name: String) throws -> UInt16 { try #require(keys.number(name), "\(name) in \(scenario).keys") }
+        let encryptionID = try number("encr_id")
+        let algorithm = try #require(EncryptionAlgorithm(transformID: encryptionID))
+        let init0 = try IKEMessage.parse(messages[0].bytes), init1 = try IKEMessage.parse(messages[1].bytes)
+        let keyLength = init1.payloads.compactMap { payload -> Int? in
+            guard case .securityAssociation(let sa) = payload else { return nil }
+            return sa.proposals.first?.transforms(ofType: .encryption).first?.keyLength.map(Int.init)
+        }.first
+        let transforms = try NegotiatedIKETransforms(
+            encryption: try EncryptionTransform(algorithm, keyLengthBits: keyLength),
+            prf: try #require(PseudorandomFunction(transformID: try number("prf_id"))),
+            integrity: IntegrityAlgorithm(transformID: try number("integ_id")),
+            group: try #require(DiffieHellmanGroup(transformID: try number("dh_id"))))
+        let ikeKeys = IKEKeys(skD: SecretBytes(try value("sk_d")), skAi: SecretBytes(try value("sk_ai")),
+                              skAr: SecretBytes(try value("sk_ar")), skEi: SecretBytes(try value("sk_ei")),
+                              skEr: SecretBytes(try value("sk_er")), skPi: SecretBytes(try value("sk_pi")),
+                              skPr: SecretBytes(try value("sk_pr")))
+        let spis = IKESAIdentifier(initiatorSPI: init0.header.initiatorSPI, responderSPI: init1.header.responderSPI)
+        let initial = InitialExchange(initiatorNonce: try value("ni"), responderNonce: try value("nr"),
+                                      requestBytes: messages[0].bytes, responseBytes: messages[1].bytes)
+        return IKESA(localSPI: spis.responderSPI, identifier: spis, role: .originalResponder,
+                     sessionID: SessionID(high: 1, low: 2), remote: client, local: hub,
+                     nat: NATDetection.Finding(peerBehindNAT: false, localBehindNAT: false, peerSupportsNATT: true),
+                     keys: try IKESAKeys(transforms: transforms, keys: ikeKeys, role: .originalResponder), proposalName: "capture",
+                     phase: .awaitingAuth(AwaitingAuth(initial: initial)), window: ResponderWindow(expected: MessageID(1)),
+                     peerSupportsFragmentation: true, createdAt: MonotonicTime(seconds: 1), lastHeardFrom: MonotonicTime(seconds: 1),
+                     lifetimeSeconds: 86_400)
+    }
+
+    @Test(arguments: scenarios)
+    func testRealClientSessionRunsThrough_withStrongSwansOwnValues(_ scenario: String) throws {
+        let messages = try Self.messages(scenario)
+        let keys = try Self.keys(scenario)
+        let configuration = try Self.configuration()
+        let env = ExchangeEnvironment(configuration: configuration, random: SystemRandom(), now: MonotonicTime(seconds: 2))
+        var sa = try Self.halfOpenSA(scenario, messages: messages, keys: keys)
+        let clientRequests = try messages.dropFirst(2).filter {
+            let header = try IKEMessage.parse($0.bytes).header
+            return header.isFromOriginalInitiator && !header.isResponse
+        }
+        func deliver(_ message: Message, to sa: inout IKESA) throws -> Outcome {
+            var out = Outcome()
+            sa.receive(try IKEMessage.parse(message.bytes),
+                       datagram: InboundDatagram(bytes: message.bytes, remote: Self.client, local: Self.hub), env: env, out: &out)
+            return out
+        }
+        func opened(_ out: Outcome) throws -> [Payload] {
+            let cipher = try EncryptedPayloadCipher(transforms: sa.keys.transforms, keys: sa.keys.keys, sender: .originalResponder)
+            let bytes = try #require(Harness.sent(out.effects).first)
+            let message = try IKEMessage.parse(bytes)
+            let sk = try #require(message.encryptedPayload)
+            return try Payload.parseChain(try cipher.open(message: bytes, encryptedPayloadOffset: bytes.count - 4 - sk.body.count),
+                                          firstPayload: sk.innerFirstPayload)
+        }
+
+        // IKE_AUTH { IDi, N(INITIAL_CONTACT), IDr, AUTH, CP(CFG_REQUEST), SAi2, TSi, TSr } --> (the real client's)
+        var out = try deliver(clientRequests[0], to: &sa)
+        let request = try #require(Harness.authRequest(out.effects), "\(out.effects)")
+        // The signed octets are exactly what strongSwan's keymat_v2.c logged (RFC 7296 §2.15).
+        #expect(request.initiatorSignedOctets == keys["auth_i_octets"])
+        #expect(request.responderSignedOctets == keys["auth_r_octets"])
+        // The broker's PSK check accepts the real client's AUTH, and our AUTH is the hub's.
+        var harness = Harness()
+        harness.brokerPSK = try #require(keys["auth_i_shared_secret"])
+        let verdict = try harness.broker(request)
+        guard case .authenticated(let success) = verdict else { Issue.record("real AUTH rejected"); return }
+        #expect(success.responderAuthentication.authenticationData == keys["auth_r_value"])
+
+        out = Outcome()
+        IKEAuthResponder.handle(authResult: verdict, sa: &sa, env: env, out: &out)
+        IKEAuthResponder.handle(addressResult: .assigned(AddressAssignment(lease: LeaseID(1), ipv4Address: IPv4Address(0x0a63_6401))),
+                                sa: &sa, env: env, out: &out)
+        IKEAuthResponder.handle(virtualAccessResult: .created(VirtualAccessInterface(index: 1)), sa: &sa, env: env, out: &out)
+        let installation = try #require(Harness.installation(out.effects))
+        // KEYMAT = prf+(SK_d, Ni | Nr): the ESP keys strongSwan installed (RFC 7296 §2.17).
+        #expect(installation.inbound.encryptionKey.revealedBytes() == keys["child1_encr_i2r"])
+        #expect(installation.outbound.encryptionKey.revealedBytes() == keys["child1_encr_r2i"])
+        #expect(installation.outbound.spi == (keys["child1_spi_r2i"].map { $0.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }))
+        out = Outcome()
+        IKEAuthResponder.handle(childSAInstallResult: .installed, sa: &sa, env: env, out: &out)
+        // <-- { IDr, AUTH, CP(CFG_REPLY), SAr2, TSi, TSr }, sealed with the capture's SK_er.
+        let response = try opened(out)
+        guard case .authentication(let auth)? = response.first(where: { $0.type == .authentication }) else {
+            Issue.record("no AUTH in our answer")
+            return
+        }
+        #expect(auth.authenticationData == keys["auth_r_value"])
+        #expect(Harness.steps(out.effects) == ["accountingStart"])
+
+        // The rest of the real client's requests: DPD, CHILD_SA rekey, Delete, IKE SA rekey, Delete.
+        for message in clientRequests.dropFirst() {
+            let header = try IKEMessage.parse(message.bytes).header
+            guard case .established = sa.phase else { break }
+            out = try deliver(message, to: &sa)
+            #expect(!out.effects.contains { if case .protocolError = $0 { true } else { false } }, "\(message.name): \(out.effects)")
+            if header.exchangeType == .createChildSA, let rekey = Harness.installation(out.effects) {
+                // A CHILD_SA rekey: answered once tunneld installed the new SA.
+                #expect(rekey.replacesInboundSPI == installation.inbound.spi)
+                out = Outcome()
+                ChildRekeyResponder.handle(installResult: .installed, sa: &sa, env: env, out: &out)
+            }
+            let answer = try opened(out)
+            switch header.exchangeType {
+            case .createChildSA:
+                #expect(answer.contains { $0.type == .securityAssociation } && answer.contains { $0.type == .nonce },
+                        "\(message.name): \(answer.map(\.type))")
+            case .informational:
+                #expect(!Harness.notifies(answer).contains { $0.isError }, "\(message.name)")
+            default:
+                Issue.record("unexpected \(message.name)")
+            }
+            if header.exchangeType == .createChildSA, out.actions.contains(where: { if case .register = $0 { true } else { false } }) {
+                // The IKE SA rekey moved the session; the next request is the Delete of this old SA.
+                guard case .rekeyed = sa.phase else { Issue.record("old SA not rekeyed"); return }
+                let delete = try #require(clientRequests.first { try IKEMessage.parse($0.bytes).header.messageID == header.messageID.next })
+                out = try deliver(delete, to: &sa)
+                #expect(try opened(out).isEmpty)
+                #expect(out.actions.contains { if case .remove = $0 { true } else { false } })
+                #expect(Harness.steps(out.effects).isEmpty)   // the session lives on the new SA
+                return
+            }
+        }
+        Issue.record("\(scenario): no IKE SA rekey in the capture")
+    }
+}
