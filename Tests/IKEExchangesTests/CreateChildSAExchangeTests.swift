@@ -259,4 +259,63 @@ import Testing
         #expect(rows.first?.role == .originalInitiator)
         #expect(rows.first?.session == setup.session)
     }
+
+    /// RFC 7296 §2.8.2: in a simultaneous IKE SA rekey "the new IKE SA ... created with the
+    /// lowest of the four nonces SHOULD be deleted by the node that created it", and the
+    /// winner deletes the old IKE SA.
+    @Test(arguments: [true, false])
+    func testSimultaneousIKERekey_keepsTheSAWithoutTheLowestNonce(lowestInClientExchange: Bool) throws {
+        var (harness, client, setup) = try established(Harness.configuration(lifetimes: .init(ikeSASeconds: 200)))
+        let low = [UInt8](repeating: 0x00, count: 32), high = [UInt8](repeating: 0xff, count: 32)
+        harness.advance(seconds: 181)
+        // <-- CREATE_CHILD_SA { SA(IKE, SPIi_ours), Ni, KEi } (ours, on the old SA)
+        let ours = try client.open(Harness.sent(harness.fireDueTimers(from: setup.effects)))
+        guard case .securityAssociation(let ourSA)? = ours.payloads.first(where: { $0.type == .securityAssociation }),
+              case .nonce(let ourNi)? = ours.payloads.first(where: { $0.type == .nonce }),
+              case .keyExchange(let ourKE)? = ours.payloads.first(where: { $0.type == .keyExchange }),
+              let ourSPI = IKESPI(bytes: ourSA.proposals.first?.spi ?? []) else {
+            Issue.record("bad IKE rekey request")
+            return
+        }
+        // --> CREATE_CHILD_SA { SA(IKE, SPIi_client), Ni, KEi } (the client's, crossing ours)
+        let clientKE = try KeyExchange(group: client.suite.group)
+        let clientSPI = try SystemRandom().ikeSPI()
+        let theirs = harness.deliver(try client.request(.createChildSA, [
+            .securityAssociation(SecurityAssociationPayload(proposals: client.offeredProposals(spi: clientSPI.bytes))),
+            .nonce(NoncePayload(data: lowestInClientExchange ? low : high)),
+            .keyExchange(KeyExchangePayload(group: clientKE.group.transformID, keyExchangeData: clientKE.publicValue)),
+        ]))
+        #expect(Harness.steps(theirs) == ["sessionMoved"])
+        _ = try client.open(Harness.sent(theirs))
+        // The client answers ours --> { SA(IKE, SPIr_client'), Nr, KEr }
+        let answerKE = try KeyExchange(group: client.suite.group)
+        let answerSPI = try SystemRandom().ikeSPI()
+        let chosen = Proposal(number: 1, protocolID: .ike, spi: answerSPI.bytes, transforms: ourSA.proposals[0].transforms)
+        let resolved = harness.deliver(try client.seal(.createChildSA, messageID: ours.header.messageID.rawValue, isResponse: true, payloads: [
+            .securityAssociation(SecurityAssociationPayload(proposals: [chosen])),
+            .nonce(NoncePayload(data: lowestInClientExchange ? high : low)),
+            .keyExchange(KeyExchangePayload(group: answerKE.group.transformID, keyExchangeData: answerKE.publicValue)),
+        ]))
+        // Our new SA, as the client derives it (we are its original initiator).
+        var ourNew = client
+        try ourNew.adoptRekeyedSA(newInitiatorSPI: ourSPI, newResponderSPI: answerSPI,
+                                  sharedSecret: try answerKE.sharedSecret(peer: ourKE.keyExchangeData),
+                                  initiatorNonce: ourNi.data, responderNonce: lowestInClientExchange ? high : low, weInitiated: false)
+        let deletes = Harness.sent(resolved)
+        try #require(deletes.count == 1)
+        let sessionSA = harness.table.snapshot(at: harness.now).first { $0.state == "established" }
+        if lowestInClientExchange {
+            // The client's new SA is redundant (it deletes it); ours takes the session and we delete the old SA.
+            #expect(try client.open(deletes).payloads == [.delete(.ikeSA)])
+            #expect(Harness.steps(resolved) == ["sessionMoved"])
+            #expect(sessionSA?.identifier == IKESAIdentifier(initiatorSPI: ourSPI, responderSPI: answerSPI))
+        } else {
+            // Ours is redundant: we delete it, on itself; the session stays on the client's new SA.
+            #expect(try ourNew.open(deletes).payloads == [.delete(.ikeSA)])
+            #expect(Harness.steps(resolved).isEmpty)
+            #expect(sessionSA?.identifier.initiatorSPI == clientSPI)
+        }
+        #expect(sessionSA?.session == setup.session)
+        #expect(sessionSA?.children.count == 1)
+    }
 }

@@ -208,6 +208,19 @@ public struct IKESATable: Sendable {
             switch action {
             case .register(let successor):
                 store(successor)
+            case .adoptSession(let from, let into):
+                guard var redundant = sas[from], case .established(let state) = redundant.phase else { break }
+                var successor = into
+                successor.phase = .established(state)
+                var extra = Outcome()
+                successor.armEstablishedTimers(env: environment(now), out: &extra)
+                redundant.phase = .rekeyed(Rekeyed(successor: successor.localSPI))
+                redundant.timers = redundant.timers.filter { $0.key == .retransmission }
+                store(redundant)
+                store(successor)
+                effects += extra.effects
+                effects.append(.sessionMoved(SessionMove(session: successor.sessionID, from: redundant.identifier,
+                                                         to: successor.identifier)))
             case .remove(let spi):
                 remove(spi)
             case .endOtherSessions(let identity, let keeping):

@@ -11,16 +11,24 @@ import IKEWire
 /// HDR, SK {D(IKE)}  -->  (on the old SA)   <--  HDR, SK {}
 /// ```
 ///
-/// A peer rekey while our own IKE or CHILD_SA rekey is in flight is answered with
-/// TEMPORARY_FAILURE (RFC 7296 §2.25.2); our exchange completes and the peer retries
-/// later, so no redundant IKE SA is ever created (instead of the §2.8.2 nonce rule).
+/// A peer rekey while our own IKE SA rekey is in flight is a collision (RFC 7296 §2.8.2):
+/// we answer it as usual and keep its nonces; `IKERekeyInitiator` settles which new SA
+/// survives when our answer arrives. While a CHILD_SA rekey of ours is in flight we answer
+/// TEMPORARY_FAILURE (RFC 7296 §2.25.2) and the peer retries later.
 enum IKERekeyResponder {
     static func receive(_ request: CreateChildSAResponder.Request, messageID: MessageID, datagram: InboundDatagram,
                         sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) throws(IKEProtocolError) {
         let place = sa.place(.createChildSA, messageID, payload: .securityAssociation)
         guard case .established(let state) = sa.phase else { return }
-        if sa.outstanding.map({ if case .ikeRekey = $0.purpose { true } else if case .childRekey = $0.purpose { true } else { false } }) == true
-            || state.pendingOwnInstall != nil {
+        var collides = false
+        switch sa.outstanding?.purpose {
+        case .ikeRekey?: collides = true
+        case .childRekey?:
+            throw IKEProtocolError(.temporaryFailure, notify: .temporaryFailure, place: place,
+                                   reason: "our CHILD_SA rekey is in progress")
+        default: break
+        }
+        if state.pendingOwnInstall != nil {
             throw IKEProtocolError(.temporaryFailure, notify: .temporaryFailure, place: place,
                                    reason: "our own rekey is in progress")
         }
@@ -59,7 +67,11 @@ enum IKERekeyResponder {
             .nonce(NoncePayload(data: nonce)),
             .keyExchange(KeyExchangePayload(group: selected.transforms.group.transformID, keyExchangeData: ours.publicValue)),
         ], remote: datagram.remote, local: datagram.local, env: env, out: &out)
-        sa.moveSession(to: successor, out: &out)
+        sa.moveSession(to: successor, env: env, out: &out)
+        if collides, case .rekeyed(var rekeyed) = sa.phase {
+            rekeyed.peerRekeyNonces = [request.nonce, nonce]
+            sa.phase = .rekeyed(rekeyed)
+        }
     }
 }
 
@@ -81,10 +93,13 @@ extension IKESA {
                      createdAt: env.now, lastHeardFrom: env.now, lifetimeSeconds: env.configuration.lifetimes.ikeSASeconds)
     }
 
-    /// Hands the session to `successor`: this SA keeps only its keys until it is deleted.
-    mutating func moveSession(to successor: IKESA, out: inout Outcome) {
+    /// Hands the session to `successor` and arms its timers: this SA keeps only its keys
+    /// until it is deleted.
+    mutating func moveSession(to successor: IKESA, env: ExchangeEnvironment, out: inout Outcome) {
         phase = .rekeyed(Rekeyed(successor: successor.localSPI))
         for kind in Array(timers.keys) where kind != .retransmission { timers[kind] = nil }
+        var successor = successor
+        successor.armEstablishedTimers(env: env, out: &out)
         out.actions.append(.register(successor))
         out.effects.append(.sessionMoved(SessionMove(session: sessionID, from: identifier, to: successor.identifier)))
     }

@@ -13,6 +13,8 @@ struct ExchangeEnvironment: Sendable {
 enum TableAction: Sendable {
     /// A new IKE SA from a rekey.
     case register(IKESA)
+    /// RFC 7296 §2.8.2: the session moves from the redundant successor `from` to `into`.
+    case adoptSession(from: IKESPI, into: IKESA)
     /// The IKE SA is gone (its `deleteSession` effect was emitted).
     case remove(IKESPI)
     /// INITIAL_CONTACT: end every other session of this identity (RFC 7296 §2.4).

@@ -179,6 +179,9 @@ struct Established: AcceptsInformational, AcceptsCreateChildSA {
 /// Superseded by the IKE SA with our SPI `successor`.
 struct Rekeyed: AcceptsInformational {
     var successor: IKESPI
+    /// Ni and Nr of the peer's rekey that created `successor`, kept while our own rekey
+    /// of this SA is in flight (RFC 7296 §2.8.2 collision).
+    var peerRekeyNonces: [[UInt8]]? = nil
     var ownsSession: Bool { false }
 }
 
