@@ -152,14 +152,24 @@ public struct IKESATable: Sendable {
         withSession(session, now: now) { IKEAuthResponder.handle(authorizationResult: authorizationResult, sa: &$0, env: $1, out: &$2) }
     }
 
-    /// addrd's answer to `.allocateAddress`.
+    /// addrd's answer to `.allocateAddress`. A lease that arrives for a session that is
+    /// gone (it timed out or was deleted meanwhile) is given back at once.
     public mutating func handle(addressResult: AddressResult, session: SessionID, at now: MonotonicTime) -> [IKEEffect] {
-        withSession(session, now: now) { IKEAuthResponder.handle(addressResult: addressResult, sa: &$0, env: $1, out: &$2) }
+        guard sessions[session] != nil else {
+            guard case .assigned(let assignment) = addressResult else { return [] }
+            return [.releaseAddress(AddressRelease(session: session, lease: assignment.lease))]
+        }
+        return withSession(session, now: now) { IKEAuthResponder.handle(addressResult: addressResult, sa: &$0, env: $1, out: &$2) }
     }
 
-    /// tunneld's answer to `.createVirtualAccess`.
+    /// tunneld's answer to `.createVirtualAccess`; an interface for a session that is gone
+    /// is removed at once.
     public mutating func handle(virtualAccessResult: VirtualAccessResult, session: SessionID, at now: MonotonicTime) -> [IKEEffect] {
-        withSession(session, now: now) { IKEAuthResponder.handle(virtualAccessResult: virtualAccessResult, sa: &$0, env: $1, out: &$2) }
+        guard sessions[session] != nil else {
+            guard case .created(let interface) = virtualAccessResult else { return [] }
+            return [.deleteVirtualAccess(VirtualAccessRelease(session: session, interface: interface))]
+        }
+        return withSession(session, now: now) { IKEAuthResponder.handle(virtualAccessResult: virtualAccessResult, sa: &$0, env: $1, out: &$2) }
     }
 
     /// tunneld's answer to `.installChildSA` for the CHILD_SA with our SPI `inboundSPI`.

@@ -179,7 +179,13 @@ enum IKEAuthResponder {
     }
 
     static func handle(addressResult: AddressResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
-        guard case .authenticating(var state) = sa.phase, state.step == .allocatingAddress else { return }
+        guard case .authenticating(var state) = sa.phase, state.step == .allocatingAddress else {
+            // A late answer: never keep a lease nobody uses (a duplicate of ours is ignored).
+            if case .assigned(let assignment) = addressResult, sa.heldLease != assignment.lease {
+                out.effects.append(.releaseAddress(AddressRelease(session: sa.sessionID, lease: assignment.lease)))
+            }
+            return
+        }
         switch addressResult {
         case .failed(let reason):
             failAfterAuthentication(state, error: IKEProtocolError(.internalAddressFailure, notify: .internalAddressFailure,
@@ -201,7 +207,12 @@ enum IKEAuthResponder {
     }
 
     static func handle(virtualAccessResult: VirtualAccessResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
-        guard case .authenticating(var state) = sa.phase, state.step == .creatingVirtualAccess else { return }
+        guard case .authenticating(var state) = sa.phase, state.step == .creatingVirtualAccess else {
+            if case .created(let interface) = virtualAccessResult, sa.heldVirtualAccess != interface {
+                out.effects.append(.deleteVirtualAccess(VirtualAccessRelease(session: sa.sessionID, interface: interface)))
+            }
+            return
+        }
         let place = sa.place(.ikeAuth, state.messageID)
         switch virtualAccessResult {
         case .failed(let reason):
@@ -317,5 +328,25 @@ enum IKEAuthResponder {
                              local: state.replyLocal, env: env, out: &out)
         sa.releasePartialSetup(state, out: &out)
         sa.startDelete(reason: .setupFailed(error.notify ?? .noProposalChosen), env: env, out: &out)
+    }
+}
+
+extension IKESA {
+    /// The lease this SA's session holds or is setting up with.
+    var heldLease: LeaseID? {
+        switch phase {
+        case .authenticating(let state): state.address?.lease
+        case .established(let state): state.session.address?.lease
+        default: nil
+        }
+    }
+
+    /// The virtual-access interface this SA's session holds.
+    var heldVirtualAccess: VirtualAccessInterface? {
+        switch phase {
+        case .authenticating(let state): state.virtualAccess
+        case .established(let state): state.session.virtualAccess
+        default: nil
+        }
     }
 }

@@ -135,13 +135,12 @@ struct IKESAInitResponder {
             let session = try SessionID(bytes: env.random.bytes(count: 16)) ?? SessionID(high: 0, low: 0)
             let initial = InitialExchange(initiatorNonce: nonce, responderNonce: responderNonce,
                                           requestBytes: datagram.bytes, responseBytes: response)
-            var sa = IKESA(localSPI: responderSPI, identifier: spis, role: .originalResponder, sessionID: session,
+            let sa = IKESA(localSPI: responderSPI, identifier: spis, role: .originalResponder, sessionID: session,
                            remote: datagram.remote, local: datagram.local, nat: nat, keys: keys,
                            proposalName: selected.configurationName, phase: .awaitingAuth(AwaitingAuth(initial: initial)),
                            window: ResponderWindow(expected: MessageID(1)), peerSupportsFragmentation: wantsFragmentation,
                            createdAt: env.now, lastHeardFrom: env.now, lifetimeSeconds: env.configuration.lifetimes.ikeSASeconds)
-            sa.window.lastResponseID = .zero
-            sa.window.lastResponse = [response]
+            // Retransmissions of IKE_SA_INIT are answered by the table from `initial.responseBytes`.
             return .created(sa, response: response)
         } catch {
             throw .crypto(error, place: place)
