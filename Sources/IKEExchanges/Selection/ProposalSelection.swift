@@ -95,9 +95,11 @@ enum ProposalSelection {
 
     // MARK: - IKE
 
+    /// The first configured proposal the peer also offers is selected; if the KE payload's
+    /// group is not among the groups it allows, the answer is INVALID_KE_PAYLOAD with its
+    /// preferred group (RFC 7296 §1.2), even when a later proposal would fit the KE.
     static func selectIKE(offered: [Proposal], configured: [IKEProposalConfiguration],
                           keyExchangeGroup: UInt16?) -> Outcome<SelectedIKEProposal> {
-        var wantedGroup: DiffieHellmanGroup?
         for configuration in configured {
             for proposal in offered where proposal.protocolID == .ike && onlyKnownTypes(proposal, allowed: [1, 2, 3, 4]) {
                 let offeredGroups = offeredIDs(proposal, .keyExchangeMethod)
@@ -109,20 +111,18 @@ enum ProposalSelection {
                 for encryption in configuration.encryptions where offers(proposal, encryption) {
                     guard let integrity = integrity(for: encryption, configured: configuration.integrities,
                                                     offered: offeredIntegrity) else { continue }
-                    // Prefer the group the initiator already sent a KE for (no extra round trip).
+                    // The group the initiator already sent a KE for, if this proposal allows it.
                     let group = groups.first { $0.transformID == keyExchangeGroup } ?? firstGroup
                     guard let transforms = try? NegotiatedIKETransforms(encryption: encryption, prf: prf,
                                                                         integrity: integrity, group: group) else { continue }
                     if let keyExchangeGroup, keyExchangeGroup != group.transformID {
-                        wantedGroup = wantedGroup ?? group
-                        continue
+                        return .invalidKE(preferredGroup: group)
                     }
                     return .selected(SelectedIKEProposal(number: proposal.number, transforms: transforms,
                                                          configurationName: configuration.name, peerSPI: proposal.spi))
                 }
             }
         }
-        if let wantedGroup { return .invalidKE(preferredGroup: wantedGroup) }
         return .noProposal(reason: "none of \(offered.count) offered IKE proposals matches \(configured.map(\.name))")
     }
 
