@@ -159,3 +159,36 @@ import Testing
         #expect(effects.contains { if case .protocolError(let e) = $0 { e.code == .unexpectedMessage } else { false } })
     }
 }
+
+/// Hostile input: nothing a peer sends may trap or be answered without authentication.
+@Suite struct HostileInputTests {
+    @Test func testEveryPrefixAndEveryFlippedOctetOfAProtectedRequestIsDropped() throws {
+        var harness = Harness()
+        var client = try TestInitiator(suite: try Harness.suites()[1], endpoint: Harness.client, gateway: Harness.gateway)
+        try harness.initialExchange(&client)
+        let request = try client.request(.ikeAuth, Harness.ikeAuthPayloads(client))[0]
+        for length in 0..<request.count {
+            let effects = harness.deliver([Array(request[0..<length])])
+            #expect(Harness.sent(effects).isEmpty && Harness.steps(effects).isEmpty, "prefix \(length)")
+        }
+        // Flipping any octet after the SPIs (which would route elsewhere) breaks the ICV or the header.
+        for index in 16..<request.count {
+            var bytes = request
+            bytes[index] ^= 0x01
+            let effects = harness.deliver([bytes])
+            #expect(Harness.sent(effects).isEmpty && Harness.steps(effects).isEmpty, "octet \(index)")
+        }
+        // The untouched request still works afterwards.
+        #expect(Harness.authRequest(harness.deliver([request])) != nil)
+    }
+
+    @Test func testLateCopyOfIKESAInitIsDropped_onceIKEAuthStarted() throws {
+        var harness = Harness()
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        try harness.initialExchange(&client)
+        _ = harness.deliver(try client.request(.ikeAuth, Harness.ikeAuthPayloads(client)))
+        let effects = harness.deliver([client.initRequest])
+        #expect(Harness.sent(effects).isEmpty)
+        #expect(harness.table.count == 1)
+    }
+}

@@ -97,7 +97,8 @@ public struct IKESATable: Sendable {
         guard !header.isResponse else { return [] }
         let key = InitialRequestKey(initiatorSPI: header.initiatorSPI, remote: datagram.remote)
         if let spi = initialRequests[key], let sa = sas[spi] {
-            // RFC 7296 §2.1: the same request again gets the same answer.
+            // RFC 7296 §2.1: the same request again gets the same answer; once IKE_AUTH came,
+            // a late copy is dropped rather than starting a second SA.
             guard case .awaitingAuth(let state) = sa.phase, state.initial.requestBytes == datagram.bytes else { return [] }
             statistics.initRetransmissionsAnswered += 1
             return [.send(OutboundDatagram(bytes: state.initial.responseBytes, remote: datagram.remote, local: datagram.local))]
@@ -253,9 +254,6 @@ public struct IKESATable: Sendable {
         default: sessions[sa.sessionID] = sa.localSPI
         }
         if sa.phase.isHalfOpen { halfOpen.insert(sa.localSPI) } else { halfOpen.remove(sa.localSPI) }
-        if case .awaitingAuth = sa.phase {} else if let key = initialRequestKeys.removeValue(forKey: sa.localSPI) {
-            initialRequests[key] = nil   // past IKE_SA_INIT: its retransmissions no longer matter
-        }
         if case .established(let state) = sa.phase, identityOfSession[sa.sessionID] == nil {
             identityOfSession[sa.sessionID] = state.session.identity
             sessionsByIdentity[state.session.identity, default: []].insert(sa.sessionID)

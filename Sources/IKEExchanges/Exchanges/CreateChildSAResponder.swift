@@ -29,7 +29,6 @@ enum CreateChildSAResponder {
         guard case .established(let state) = sa.phase else {
             throw .unexpected("CREATE_CHILD_SA request in state \(sa.phase.name)", place: place)
         }
-        let _: any AcceptsCreateChildSA = state
         var request = Request(proposals: [], nonce: [], initiatorSelectors: [], responderSelectors: [])
         for payload in payloads {
             switch payload {

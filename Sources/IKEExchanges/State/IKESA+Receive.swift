@@ -59,6 +59,18 @@ extension IKESA {
         }
         noteAuthenticatedMessage(from: datagram, env: env)
         do throws(IKEProtocolError) {
+            // The capability protocols say which states take which exchange (STYLE §3).
+            let accepted: Bool
+            switch header.exchangeType {
+            case .ikeAuth: accepted = phase.ikeAuthAcceptor != nil
+            case .createChildSA: accepted = phase.createChildSAAcceptor != nil
+            case .informational: accepted = phase.informationalAcceptor != nil
+            default: accepted = false
+            }
+            guard accepted else {
+                throw IKEProtocolError(.unexpectedMessage, notify: nil, place: place,
+                                       reason: "\(header.exchangeType) request in state \(phase.name)")
+            }
             switch header.exchangeType {
             case .ikeAuth:
                 try IKEAuthResponder.receive(payloads, message: message, datagram: datagram, sa: &self, env: env, out: &out)
@@ -67,8 +79,7 @@ extension IKESA {
             case .informational:
                 try DeleteExchange.receive(payloads, message: message, datagram: datagram, sa: &self, env: env, out: &out)
             default:
-                throw IKEProtocolError(.unexpectedMessage, notify: nil, place: place,
-                                       reason: "exchange \(header.exchangeType) is not supported")
+                break
             }
         } catch {
             reject(error, message: message, datagram: datagram, authenticated: true, env: env, out: &out)

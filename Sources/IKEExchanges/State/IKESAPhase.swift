@@ -36,6 +36,16 @@ enum IKESAPhase: Sendable {
         }
     }
 
+    /// The phase as the capability to answer the first IKE_AUTH request, if it has it.
+    var ikeAuthAcceptor: (any AcceptsIKEAuth)? {
+        if case .awaitingAuth(let state) = self { state } else { nil }
+    }
+
+    /// The phase as the capability to answer CREATE_CHILD_SA requests, if it has it.
+    var createChildSAAcceptor: (any AcceptsCreateChildSA)? {
+        if case .established(let state) = self { state } else { nil }
+    }
+
     /// The phase as the capability to answer INFORMATIONAL requests, if it has it.
     var informationalAcceptor: (any AcceptsInformational)? {
         switch self {
