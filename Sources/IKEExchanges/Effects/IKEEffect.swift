@@ -40,6 +40,10 @@ public enum IKEEffect: Sendable {
     case setTimer(IKETimer)
     /// Something was refused or dropped: for the log and counters.
     case protocolError(IKEProtocolError)
+    /// The established IKE SA changed (Message IDs, CHILD_SAs, keys): persist this
+    /// checkpoint in place of the session's previous one (DESIGN §4). Dropped with the
+    /// session at `deleteSession`.
+    case checkpoint(IKESACheckpoint)
 }
 
 /// A timer the frontend runs for the engine.

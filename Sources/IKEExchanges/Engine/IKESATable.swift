@@ -192,6 +192,13 @@ public struct IKESATable: Sendable {
 
     // MARK: - Timers and operator commands
 
+    /// tunneld saw ESP from the peer: it is alive, so DPD waits another interval
+    /// (IOS on-demand semantics; without these calls DPD is purely periodic).
+    public mutating func notePeerActivity(session: SessionID, at now: MonotonicTime) {
+        guard let spi = sessions[session], let heard = sas[spi]?.lastHeardFrom else { return }
+        sas[spi]?.lastHeardFrom = max(heard, now)
+    }
+
     /// A timer from `.setTimer` fired.
     public mutating func handle(timer: IKETimer, at now: MonotonicTime) -> [IKEEffect] {
         guard var sa = sas[timer.localSPI] else { return [] }
@@ -214,10 +221,14 @@ public struct IKESATable: Sendable {
         var effects = out.effects
         // Sessions ended by INITIAL_CONTACT release before the new one allocates anything.
         var earlier: [IKEEffect] = []
+        var sa = sa
+        checkpointIfChanged(&sa, effects: &effects)
         store(sa)
         for action in out.actions {
             switch action {
             case .register(let successor):
+                var successor = successor
+                checkpointIfChanged(&successor, effects: &effects)
                 store(successor)
             case .adoptSession(let from, let into):
                 guard var redundant = sas[from], case .established(let state) = redundant.phase else { break }
@@ -227,6 +238,7 @@ public struct IKESATable: Sendable {
                 successor.armEstablishedTimers(env: environment(now), out: &extra)
                 redundant.phase = .rekeyed(Rekeyed(successor: successor.localSPI))
                 redundant.timers = redundant.timers.filter { $0.key == .retransmission }
+                checkpointIfChanged(&successor, effects: &effects)
                 store(redundant)
                 store(successor)
                 effects += extra.effects
@@ -245,6 +257,16 @@ public struct IKESATable: Sendable {
             }
         }
         return earlier + effects
+    }
+
+    /// Appends `.checkpoint` when an established SA changed since its last checkpoint,
+    /// unless it is being removed by this very input.
+    private func checkpointIfChanged(_ sa: inout IKESA, effects: inout [IKEEffect]) {
+        guard let fingerprint = CheckpointFingerprint(sa), fingerprint != sa.checkpointedState,
+              !effects.contains(where: { if case .deleteSession(let end) = $0 { end.ikeSA == sa.identifier } else { false } }),
+              let checkpoint = IKESACheckpoint(sa: sa) else { return }
+        sa.checkpointedState = fingerprint
+        effects.append(.checkpoint(checkpoint))
     }
 
     private mutating func store(_ sa: IKESA) {

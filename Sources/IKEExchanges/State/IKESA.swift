@@ -50,6 +50,8 @@ struct IKESA: Sendable {
     /// Deadlines by timer kind; a fired timer is acted on only if it matches one.
     var timers: [IKETimer.Kind: MonotonicTime] = [:]
     var lifetimeSeconds: Int64
+    /// What the last `.checkpoint` effect described, to emit one only on change.
+    var checkpointedState: CheckpointFingerprint?
 
     // MARK: - Transitions
 
@@ -256,5 +258,27 @@ struct IKESA: Sendable {
             out.effects.append(.protocolError(error))
             finish(reason: reason, out: &out)
         }
+    }
+}
+
+/// The parts of an established IKE SA whose change makes a new checkpoint necessary.
+struct CheckpointFingerprint: Hashable, Sendable {
+    var identifier: IKESAIdentifier
+    var expected: MessageID
+    var lastResponseID: MessageID?
+    var nextRequestID: MessageID
+    var outstandingRequestID: MessageID?
+    var children: [UInt32]
+    var remote: Endpoint
+
+    init?(_ sa: IKESA) {
+        guard case .established(let state) = sa.phase else { return nil }
+        identifier = sa.identifier
+        expected = sa.window.expected
+        lastResponseID = sa.window.lastResponseID
+        nextRequestID = sa.nextRequestID
+        outstandingRequestID = sa.outstanding?.messageID
+        children = state.children.map(\.inboundSPI)
+        remote = sa.remote
     }
 }

@@ -112,7 +112,7 @@ struct Harness {
     static func steps(_ effects: [IKEEffect]) -> [String] {
         effects.compactMap { effect in
             switch effect {
-            case .send, .setTimer, .protocolError: nil
+            case .send, .setTimer, .protocolError, .checkpoint: nil
             case .authenticate: "authenticate"
             case .authorize: "authorize"
             case .allocateAddress: "allocateAddress"
@@ -135,6 +135,10 @@ struct Harness {
 
     static func installation(_ effects: [IKEEffect]) -> ChildSAInstallation? {
         effects.lazy.compactMap { if case .installChildSA(let r) = $0 { r } else { nil } }.first
+    }
+
+    static func checkpoints(_ effects: [IKEEffect]) -> [IKESACheckpoint] {
+        effects.compactMap { if case .checkpoint(let c) = $0 { c } else { nil } }
     }
 
     static func sessionEnd(_ effects: [IKEEffect]) -> SessionEnd? {
