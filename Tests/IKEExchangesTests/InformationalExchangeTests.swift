@@ -192,3 +192,36 @@ import Testing
         #expect(harness.table.count == 1)
     }
 }
+
+/// Hard lifetimes: what was not rekeyed in time is removed.
+@Suite struct LifetimeTests {
+    @Test func testChildSAIsDeleted_whenItsLifetimeEndsUnrekeyed() throws {
+        var harness = Harness(configuration: Harness.configuration(lifetimes: .init(childSASeconds: 100)))
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        let setup = try harness.establish(&client)
+        // The rekey at 90 s gets TEMPORARY_FAILURE from the client; at 100 s the SA is deleted.
+        harness.advance(seconds: 91)
+        let rekey = try client.open(Harness.sent(harness.fireDueTimers(from: harness.log)))
+        _ = harness.deliver(try client.seal(.createChildSA, messageID: rekey.header.messageID.rawValue, isResponse: true,
+                                            payloads: [.notify(NotifyPayload(type: .temporaryFailure))]))
+        harness.advance(seconds: 10)
+        let expired = harness.fireDueTimers(from: harness.log)
+        #expect(Harness.steps(expired) == ["deleteChildSA"])
+        let delete = try client.open(Harness.sent(expired))
+        #expect(delete.payloads == [.delete(.childSAs(protocolID: .esp, spis: [setup.installation.inbound.spi]))])
+    }
+
+    @Test func testSessionEnds_whenTheIKESALifetimeEndsUnrekeyed() throws {
+        var harness = Harness(configuration: Harness.configuration(lifetimes: .init(ikeSASeconds: 100, childSASeconds: 1000)))
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        _ = try harness.establish(&client)
+        harness.advance(seconds: 91)
+        let rekey = try client.open(Harness.sent(harness.fireDueTimers(from: harness.log)))
+        _ = harness.deliver(try client.seal(.createChildSA, messageID: rekey.header.messageID.rawValue, isResponse: true,
+                                            payloads: [.notify(NotifyPayload(type: .noProposalChosen))]))
+        harness.advance(seconds: 10)
+        let expired = harness.fireDueTimers(from: harness.log)
+        #expect(Harness.steps(expired) == ["deleteChildSA", "deleteVirtualAccess", "releaseAddress", "accountingStop"])
+        #expect(try client.open(Harness.sent(expired)).payloads == [.delete(.ikeSA)])
+    }
+}

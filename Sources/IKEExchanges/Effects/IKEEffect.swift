@@ -60,6 +60,10 @@ public struct IKETimer: Hashable, Sendable, CustomStringConvertible {
         case ikeSARekey
         /// Rekey the CHILD_SA with this inbound SPI (soft lifetime).
         case childSARekey(inboundSPI: UInt32)
+        /// The IKE SA reached its lifetime without a rekey: end the session.
+        case ikeSAExpiry
+        /// The CHILD_SA reached its lifetime without a rekey: delete it.
+        case childSAExpiry(inboundSPI: UInt32)
     }
 
     /// Our SPI of the IKE SA (the table's key).

@@ -172,6 +172,8 @@ public enum SessionEndReason: Hashable, Sendable {
     case replacedByInitialContact
     /// IKE_AUTH never came.
     case halfOpenTimeout
+    /// The IKE SA lifetime ran out without a rekey.
+    case lifetimeExpired
 }
 
 /// The session moved to a rekeyed IKE SA.

@@ -142,9 +142,7 @@ struct ChildRekeyInitiator: Sendable {
         let collided = state.children[index].peerRekey != nil
         state.children.append(pending.child)
         sa.phase = .established(state)
-        sa.schedule(.childSARekey(inboundSPI: pending.child.inboundSPI),
-                    at: env.now.adding(milliseconds: env.configuration.lifetimes.softMilliseconds(pending.child.lifetimeSeconds)),
-                    out: &out)
+        sa.scheduleLifetime(of: pending.child, env: env, out: &out)
         if collided {
             resolveCollision(oldInboundSPI: pending.replacesInboundSPI, sa: &sa, env: env, out: &out)
         } else {

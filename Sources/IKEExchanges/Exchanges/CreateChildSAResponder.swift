@@ -177,8 +177,7 @@ enum ChildRekeyResponder {
         } catch {
             out.effects.append(.protocolError(error))
         }
-        sa.schedule(.childSARekey(inboundSPI: child.inboundSPI),
-                    at: env.now.adding(milliseconds: env.configuration.lifetimes.softMilliseconds(child.lifetimeSeconds)), out: &out)
+        sa.scheduleLifetime(of: child, env: env, out: &out)
         if resolveCollision { ChildRekeyInitiator.resolveCollision(oldInboundSPI: pending.replacesInboundSPI, sa: &sa, env: env, out: &out) }
     }
 }

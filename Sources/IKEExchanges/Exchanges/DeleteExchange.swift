@@ -43,6 +43,7 @@ enum DeleteExchange {
                     let child = state.children.remove(at: index)
                     answer.append(child.inboundSPI)
                     sa.timers[.childSARekey(inboundSPI: child.inboundSPI)] = nil
+                    sa.timers[.childSAExpiry(inboundSPI: child.inboundSPI)] = nil
                     out.effects.append(.deleteChildSA(ChildSARemoval(session: sa.sessionID, inboundSPI: child.inboundSPI,
                                                                      outboundSPI: child.outboundSPI)))
                 }
@@ -64,6 +65,7 @@ enum DeleteExchange {
             let child = state.children.remove(at: index)
             deleted.append(spi)
             sa.timers[.childSARekey(inboundSPI: spi)] = nil
+            sa.timers[.childSAExpiry(inboundSPI: spi)] = nil
             out.effects.append(.deleteChildSA(ChildSARemoval(session: sa.sessionID, inboundSPI: child.inboundSPI,
                                                              outboundSPI: child.outboundSPI)))
         }

@@ -167,6 +167,16 @@ extension IKESA {
             IKERekeyInitiator.start(sa: &self, env: env, out: &out)
         case .childSARekey(let spi):
             ChildRekeyInitiator.start(inboundSPI: spi, sa: &self, env: env, out: &out)
+        case .ikeSAExpiry:
+            if case .established = phase { endSession(reason: .lifetimeExpired, notifyPeer: true, env: env, out: &out) }
+        case .childSAExpiry(let spi):
+            // A CHILD_SA that was not replaced in time: stop using it (RFC 7296 §2.8).
+            guard case .established(let state) = phase, state.children.contains(where: { $0.inboundSPI == spi }) else { return }
+            if canSendRequest {
+                DeleteExchange.deleteChildren([spi], sa: &self, env: env, out: &out)
+            } else {
+                schedule(.childSAExpiry(inboundSPI: spi), at: env.now.adding(seconds: 1), out: &out)
+            }
         }
     }
 }

@@ -178,19 +178,26 @@ struct IKESA: Sendable {
         return true
     }
 
-    /// Arms DPD and the soft lifetimes of the IKE SA and its CHILD_SAs.
+    /// Arms DPD and the soft and hard lifetimes of the IKE SA and its CHILD_SAs.
     mutating func armEstablishedTimers(env: ExchangeEnvironment, out: inout Outcome) {
         if let dpd = env.configuration.deadPeerDetection {
             schedule(.deadPeerDetection, at: lastHeardFrom.adding(seconds: dpd.intervalSeconds), out: &out)
         }
         let lifetimes = env.configuration.lifetimes
         schedule(.ikeSARekey, at: createdAt.adding(milliseconds: lifetimes.softMilliseconds(lifetimeSeconds)), out: &out)
+        schedule(.ikeSAExpiry, at: createdAt.adding(seconds: lifetimeSeconds), out: &out)
         if case .established(let state) = phase {
-            for child in state.children {
-                schedule(.childSARekey(inboundSPI: child.inboundSPI),
-                         at: child.createdAt.adding(milliseconds: lifetimes.softMilliseconds(child.lifetimeSeconds)), out: &out)
-            }
+            for child in state.children { scheduleLifetime(of: child, env: env, out: &out) }
         }
+    }
+
+    /// The rekey (soft) and expiry (hard) timers of a CHILD_SA.
+    mutating func scheduleLifetime(of child: ChildSA, env: ExchangeEnvironment, out: inout Outcome) {
+        let lifetimes = env.configuration.lifetimes
+        schedule(.childSARekey(inboundSPI: child.inboundSPI),
+                 at: child.createdAt.adding(milliseconds: lifetimes.softMilliseconds(child.lifetimeSeconds)), out: &out)
+        schedule(.childSAExpiry(inboundSPI: child.inboundSPI), at: child.createdAt.adding(seconds: child.lifetimeSeconds),
+                 out: &out)
     }
 
     // MARK: - Teardown
