@@ -171,3 +171,46 @@ import Testing
         }
     }
 }
+
+/// The front door's answers to broken or abusive first requests.
+@Suite struct IKESAInitFrontDoorTests {
+    @Test func testHigherMajorVersionIsAnsweredWithInvalidMajorVersion() throws {
+        var harness = Harness()
+        var initiator = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        var request = try initiator.makeInitRequest()
+        request[17] = 0x30   // IKE version 3.0
+        let answers = Harness.sent(harness.deliver([request]))
+        try #require(answers.count == 1)
+        let reply = try IKEMessage.parse(answers[0])
+        #expect(reply.header.majorVersion == 2 && reply.header.isResponse)
+        #expect(Harness.notifies(reply.payloads) == [.invalidMajorVersion])
+        #expect(harness.table.count == 0)
+    }
+
+    @Test func testUnknownCriticalPayloadIsAnsweredWithItsType() throws {
+        var harness = Harness()
+        var initiator = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        var message = try IKEMessage.parse(try initiator.makeInitRequest())
+        message.payloads.append(.unknown(UnknownPayload(type: PayloadType(200), flags: .critical, body: [1, 2, 3, 4])))
+        let answers = Harness.sent(harness.deliver([message.serialize()]))
+        try #require(answers.count == 1)
+        let reply = try IKEMessage.parse(answers[0])
+        guard case .notify(let notify)? = reply.payloads.first else { Issue.record("no notify"); return }
+        #expect(notify.notifyType == .unsupportedCriticalPayload && notify.data == [200])
+    }
+
+    @Test func testOnePeerCannotHoldMoreThanItsShareOfHalfOpenSAs() throws {
+        var harness = Harness(configuration: Harness.configuration(limits: .init(maximumHalfOpenPerPeer: 2)))
+        for _ in 0..<3 {
+            var initiator = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+            _ = harness.deliver([try initiator.makeInitRequest()])
+        }
+        #expect(harness.table.halfOpenCount == 2)
+        #expect(harness.table.statistics.droppedAtPeerLimit == 1)
+        // Another address is not affected.
+        let other = Endpoint(address: .v4(IPv4Address(0xcb00_7108)), port: 500)
+        var initiator = try TestInitiator(suite: try Harness.suites()[0], endpoint: other, gateway: Harness.gateway)
+        _ = harness.deliver([try initiator.makeInitRequest()], from: other)
+        #expect(harness.table.halfOpenCount == 3)
+    }
+}

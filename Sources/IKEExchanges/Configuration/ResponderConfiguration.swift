@@ -61,16 +61,20 @@ public struct ResponderConfiguration: Hashable, Sendable {
         public var maximumHalfOpen: Int
         /// `max-sa`: total IKE SAs above which new IKE_SA_INIT requests are dropped.
         public var maximumSAs: Int
+        /// Half-open SAs one peer address may hold (strongSwan `block_threshold` 5).
+        public var maximumHalfOpenPerPeer: Int
         /// Seconds a half-open SA may wait for IKE_AUTH (strongSwan `half_open_timeout` 30).
         public var halfOpenTimeoutSeconds: Int64
         /// Seconds one cookie secret is used before the next version replaces it.
         public var cookieSecretLifetimeSeconds: Int64
 
         public init(cookieChallengeThreshold: Int = 30, maximumHalfOpen: Int = 1000, maximumSAs: Int = 100_000,
-                    halfOpenTimeoutSeconds: Int64 = 30, cookieSecretLifetimeSeconds: Int64 = 300) {
+                    maximumHalfOpenPerPeer: Int = 5, halfOpenTimeoutSeconds: Int64 = 30,
+                    cookieSecretLifetimeSeconds: Int64 = 300) {
             self.cookieChallengeThreshold = cookieChallengeThreshold
             self.maximumHalfOpen = maximumHalfOpen
             self.maximumSAs = maximumSAs
+            self.maximumHalfOpenPerPeer = maximumHalfOpenPerPeer
             self.halfOpenTimeoutSeconds = halfOpenTimeoutSeconds
             self.cookieSecretLifetimeSeconds = cookieSecretLifetimeSeconds
         }

@@ -30,6 +30,8 @@ public struct IKESATable: Sendable {
     private var sessions: [SessionID: IKESPI] = [:]
     /// Kept current on every store, so the IKE_SA_INIT front door never scans the table.
     private var halfOpen: Set<IKESPI> = []
+    private var halfOpenPeer: [IKESPI: IPAddress] = [:]
+    private var halfOpenPerPeer: [IPAddress: Int] = [:]
     private var sessionsByIdentity: [PeerIdentity: Set<SessionID>] = [:]
     private var identityOfSession: [SessionID: PeerIdentity] = [:]
     private var cookies: CookieJar
@@ -45,6 +47,7 @@ public struct IKESATable: Sendable {
         public var cookiesSent = 0
         public var droppedAtHalfOpenLimit = 0
         public var droppedAtSALimit = 0
+        public var droppedAtPeerLimit = 0
         public var droppedUnknownSPI = 0
         public var droppedMalformed = 0
         public var initRetransmissionsAnswered = 0
@@ -73,7 +76,12 @@ public struct IKESATable: Sendable {
             message = try IKEMessage.parse(datagram.bytes)
         } catch {
             statistics.droppedMalformed += 1
-            return [.protocolError(.malformed(error, place: ErrorPlace(peer: datagram.remote)))]
+            let failure = IKEProtocolError.malformed(error, place: ErrorPlace(peer: datagram.remote))
+            // RFC 7296 §2.5: an unparsable first request still gets its notify, unprotected.
+            guard let reply = IKESAInitResponder.statelessErrorReply(toUnparsable: datagram.bytes, error: error) else {
+                return [.protocolError(failure)]
+            }
+            return [.protocolError(failure), .send(OutboundDatagram(bytes: reply, remote: datagram.remote, local: datagram.local))]
         }
         let header = message.header
         if header.exchangeType == .ikeSAInit {
@@ -109,6 +117,11 @@ public struct IKESATable: Sendable {
             statistics.droppedAtSALimit += 1
             return [.protocolError(IKEProtocolError(.limitReached, notify: nil, place: place,
                                                     reason: "\(sas.count) IKE SAs: crypto ikev2 limit max-sa"))]
+        }
+        guard halfOpenPerPeer[datagram.remote.address, default: 0] < configuration.limits.maximumHalfOpenPerPeer else {
+            statistics.droppedAtPeerLimit += 1
+            return [.protocolError(IKEProtocolError(.limitReached, notify: nil, place: place,
+                                                    reason: "\(datagram.remote.address) already has half-open SAs at the limit"))]
         }
         guard halfOpen < configuration.limits.maximumHalfOpen else {
             statistics.droppedAtHalfOpenLimit += 1
@@ -275,16 +288,31 @@ public struct IKESATable: Sendable {
         case .rekeyed: break
         default: sessions[sa.sessionID] = sa.localSPI
         }
-        if sa.phase.isHalfOpen { halfOpen.insert(sa.localSPI) } else { halfOpen.remove(sa.localSPI) }
+        if sa.phase.isHalfOpen {
+            halfOpen.insert(sa.localSPI)
+            if halfOpenPeer[sa.localSPI] == nil {
+                halfOpenPeer[sa.localSPI] = sa.remote.address
+                halfOpenPerPeer[sa.remote.address, default: 0] += 1
+            }
+        } else {
+            forgetHalfOpen(sa.localSPI)
+        }
         if case .established(let state) = sa.phase, identityOfSession[sa.sessionID] == nil {
             identityOfSession[sa.sessionID] = state.session.identity
             sessionsByIdentity[state.session.identity, default: []].insert(sa.sessionID)
         }
     }
 
+    private mutating func forgetHalfOpen(_ spi: IKESPI) {
+        halfOpen.remove(spi)
+        guard let address = halfOpenPeer.removeValue(forKey: spi) else { return }
+        let remaining = halfOpenPerPeer[address, default: 1] - 1
+        halfOpenPerPeer[address] = remaining > 0 ? remaining : nil
+    }
+
     private mutating func remove(_ spi: IKESPI) {
         guard let sa = sas.removeValue(forKey: spi) else { return }
-        halfOpen.remove(spi)
+        forgetHalfOpen(spi)
         if let key = initialRequestKeys.removeValue(forKey: spi) { initialRequests[key] = nil }
         guard sessions[sa.sessionID] == spi else { return }
         sessions[sa.sessionID] = nil

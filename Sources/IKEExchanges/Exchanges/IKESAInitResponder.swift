@@ -153,4 +153,20 @@ struct IKESAInitResponder {
                                flags: [.response], messageID: .zero)
         return IKEMessage(header: header, payloads: [.notify(notify)]).serialize()
     }
+
+    /// The unprotected notify for a first request that did not parse: INVALID_MAJOR_VERSION
+    /// (RFC 7296 §2.5, our header says 2.0), UNSUPPORTED_CRITICAL_PAYLOAD or INVALID_SYNTAX.
+    /// Only for what looks like an IKE_SA_INIT request (SPIr zero, Message ID zero, I set,
+    /// R clear); anything else is dropped. The answer is smaller than the request, so it
+    /// cannot amplify a reflection.
+    static func statelessErrorReply(toUnparsable bytes: [UInt8], error: IKEParseError) -> [UInt8]? {
+        guard let notify = error.notifyToSend, bytes.count >= IKEHeader.size,
+              bytes[18] == ExchangeType.ikeSAInit.rawValue, bytes[19] & 0x28 == 0x08,
+              bytes[8..<16].allSatisfy({ $0 == 0 }), bytes[20..<24].allSatisfy({ $0 == 0 }),
+              let initiatorSPI = IKESPI(bytes: bytes[0..<8]), !initiatorSPI.isZero else { return nil }
+        let header = IKEHeader(initiatorSPI: initiatorSPI, responderSPI: .zero, exchangeType: .ikeSAInit,
+                               flags: [.response], messageID: .zero)
+        let reply = IKEMessage(header: header, payloads: [.notify(NotifyPayload(type: notify, data: error.notifyData))]).serialize()
+        return reply.count < bytes.count ? reply : nil
+    }
 }
