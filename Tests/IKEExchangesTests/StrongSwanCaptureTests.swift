@@ -254,4 +254,42 @@ import Testing
         #expect(ended, "\(scenario): the session did not end")
         #expect(Harness.steps(out.effects) == InformationalExchangeTests.teardown)
     }
+
+    /// A real fragmented IKE_AUTH (RFC 7383, strongSwan `fragment_size = 300`) with
+    /// certificates and an RFC 7427 signature: the fragments are reassembled, and the
+    /// broker gets a signature request whose octets are strongSwan's own.
+    @Test(arguments: ["frag-ecdsa", "frag-rsa"])
+    func testRealFragmentedIKEAuthIsReassembled_intoASignatureRequest(_ scenario: String) throws {
+        let messages = try Self.messages(scenario)
+        let keys = try Self.keys(scenario)
+        let env = ExchangeEnvironment(configuration: try Self.configuration(), random: SystemRandom(), now: MonotonicTime(seconds: 2))
+        var sa = try Self.halfOpenSA(scenario, messages: messages, keys: keys)
+        let fragments = try messages.filter {
+            let header = try IKEMessage.parse($0.bytes).header
+            return header.exchangeType == .ikeAuth && !header.isResponse
+        }
+        try #require(fragments.count > 1)
+        var request: AuthRequest?
+        for (index, fragment) in fragments.enumerated() {
+            var out = Outcome()
+            sa.receive(try IKEMessage.parse(fragment.bytes),
+                       datagram: InboundDatagram(bytes: fragment.bytes, remote: Self.client, local: Self.hub), env: env, out: &out)
+            #expect(!out.effects.contains { if case .protocolError = $0 { true } else { false } }, "\(fragment.name): \(out.effects)")
+            request = Harness.authRequest(out.effects)
+            // Nothing happens until the last fragment is in.
+            #expect((request != nil) == (index == fragments.count - 1), "\(fragment.name)")
+        }
+        let auth = try #require(request)
+        guard case .signature(let payload, let certificates) = auth.method else {
+            Issue.record("not a signature request: \(auth.method)")
+            return
+        }
+        #expect(payload.method == .digitalSignature)
+        #expect(!certificates.isEmpty)
+        #expect(auth.initiatorSignedOctets == keys["auth_i_octets"])
+        // RealMessage2 | Ni as the hub signed it (its IDr may differ from our configured one).
+        let expected = try #require(keys["auth_r_octets"])
+        let prefix = expected.count - sa.keys.transforms.prf.outputLength
+        #expect(Array(auth.responderSignedOctets.prefix(prefix)) == Array(expected.prefix(prefix)))
+    }
 }
