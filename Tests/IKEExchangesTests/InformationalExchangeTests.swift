@@ -182,6 +182,20 @@ import Testing
         #expect(Harness.authRequest(harness.deliver([request])) != nil)
     }
 
+    @Test func testAuthenticRequestWithUnknownCriticalPayload_isAnsweredWithItsType() throws {
+        var harness = Harness()
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        _ = try harness.establish(&client)
+        // INFORMATIONAL { HDR, SK {<critical payload type 201>} } --> <-- { N(UNSUPPORTED_CRITICAL_PAYLOAD, 201) }
+        let effects = harness.deliver(try client.request(.informational, [
+            .unknown(UnknownPayload(type: PayloadType(201), flags: .critical, body: [0, 0])),
+        ]))
+        let response = try client.open(Harness.sent(effects))
+        guard case .notify(let notify)? = response.payloads.first else { Issue.record("no notify"); return }
+        #expect(notify.notifyType == .unsupportedCriticalPayload && notify.data == [201])
+        #expect(harness.table.count == 1)
+    }
+
     @Test func testLateCopyOfIKESAInitIsDropped_onceIKEAuthStarted() throws {
         var harness = Harness()
         var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)

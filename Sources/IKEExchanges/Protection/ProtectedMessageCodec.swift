@@ -43,7 +43,8 @@ enum ProtectedMessageCodec {
                 return .payloads(try parse(payloadBytes, firstPayload: firstPayload, place: place))
             }
         }
-        throw IKEProtocolError(.malformedMessage, notify: .invalidSyntax, place: place, reason: "no SK or SKF payload")
+        // Not authenticated, so not answered.
+        throw IKEProtocolError(.malformedMessage, notify: nil, place: place, reason: "no SK or SKF payload")
     }
 
     private static func parse(_ inner: [UInt8], firstPayload: PayloadType, place: ErrorPlace) throws(IKEProtocolError) -> [Payload] {

@@ -54,7 +54,10 @@ extension IKESA {
                 window.reassembler = FragmentReassembler()
             }
         } catch {
-            reject(error, message: message, datagram: datagram, authenticated: false, env: env, out: &out)
+            // Inner payloads that do not parse came in an authentic message: they are answered
+            // (INVALID_SYNTAX, UNSUPPORTED_CRITICAL_PAYLOAD); ICV failures are not.
+            reject(error, message: message, datagram: datagram, authenticated: error.code == .malformedMessage,
+                   env: env, out: &out)
             return
         }
         noteAuthenticatedMessage(from: datagram, env: env)
