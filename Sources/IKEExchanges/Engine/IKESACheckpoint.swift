@@ -22,6 +22,23 @@ public struct IKESACheckpoint: Sendable {
         public var lifetimeSeconds: Int64
         /// Seconds the CHILD_SA had existed at the checkpoint.
         public var ageSeconds: Int64
+
+        public init(inboundSPI: UInt32, outboundSPI: UInt32, proposalNumber: UInt8, transforms: ChildSATransforms,
+                    extendedSequenceNumbers: Bool, pfsGroup: DiffieHellmanGroup?, proposalName: String,
+                    localSelectors: [TrafficSelector], remoteSelectors: [TrafficSelector], lifetimeSeconds: Int64,
+                    ageSeconds: Int64) {
+            self.inboundSPI = inboundSPI
+            self.outboundSPI = outboundSPI
+            self.proposalNumber = proposalNumber
+            self.transforms = transforms
+            self.extendedSequenceNumbers = extendedSequenceNumbers
+            self.pfsGroup = pfsGroup
+            self.proposalName = proposalName
+            self.localSelectors = localSelectors
+            self.remoteSelectors = remoteSelectors
+            self.lifetimeSeconds = lifetimeSeconds
+            self.ageSeconds = ageSeconds
+        }
     }
 
     public var session: SessionID
@@ -53,6 +70,41 @@ public struct IKESACheckpoint: Sendable {
     /// Seconds the IKE SA had existed at the checkpoint.
     public var ageSeconds: Int64
     public var children: [Child]
+
+    /// A checkpoint read back from the frontend's store (every field as it was saved).
+    public init(session: SessionID, identifier: IKESAIdentifier, localSPI: IKESPI, role: IKESARole, remote: Endpoint,
+                local: Endpoint, peerBehindNAT: Bool, localBehindNAT: Bool, transforms: NegotiatedIKETransforms,
+                proposalName: String, keys: IKEKeys, nextInboundMessageID: MessageID, nextOutboundMessageID: MessageID,
+                lastResponseMessageID: MessageID?, lastResponse: [[UInt8]], peerSupportsFragmentation: Bool,
+                identity: PeerIdentity, username: String?, address: AddressAssignment?,
+                virtualAccess: VirtualAccessInterface?, authorization: SessionAuthorization?, accountingStarted: Bool,
+                lifetimeSeconds: Int64, ageSeconds: Int64, children: [Child]) {
+        self.session = session
+        self.identifier = identifier
+        self.localSPI = localSPI
+        self.role = role
+        self.remote = remote
+        self.local = local
+        self.peerBehindNAT = peerBehindNAT
+        self.localBehindNAT = localBehindNAT
+        self.transforms = transforms
+        self.proposalName = proposalName
+        self.keys = keys
+        self.nextInboundMessageID = nextInboundMessageID
+        self.nextOutboundMessageID = nextOutboundMessageID
+        self.lastResponseMessageID = lastResponseMessageID
+        self.lastResponse = lastResponse
+        self.peerSupportsFragmentation = peerSupportsFragmentation
+        self.identity = identity
+        self.username = username
+        self.address = address
+        self.virtualAccess = virtualAccess
+        self.authorization = authorization
+        self.accountingStarted = accountingStarted
+        self.lifetimeSeconds = lifetimeSeconds
+        self.ageSeconds = ageSeconds
+        self.children = children
+    }
 
     init?(sa: IKESA) {
         guard case .established(let state) = sa.phase else { return nil }
