@@ -319,3 +319,30 @@ import Testing
         #expect(sessionSA?.children.count == 1)
     }
 }
+
+/// RFC 7296 §2.25.1: a rekey that crosses the Delete of the SA it rekeys.
+@Suite struct RekeyDeleteCollisionTests {
+    @Test func testOurRekeyOfADeletedChildSA_deletesTheSAThePeerCreated() throws {
+        var harness = Harness(configuration: Harness.configuration(lifetimes: .init(childSASeconds: 100)))
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        let setup = try harness.establish(&client)
+        harness.advance(seconds: 91)
+        // <-- CREATE_CHILD_SA (our rekey) … --> INFORMATIONAL { D(ESP, c0ffee01) } crosses it.
+        let ours = try client.open(Harness.sent(harness.fireDueTimers(from: setup.effects)))
+        let deleted = harness.deliver(try client.request(.informational, [.delete(.childSAs(protocolID: .esp, spis: [0xc0ff_ee01]))]))
+        #expect(Harness.steps(deleted) == ["deleteChildSA"])
+        guard case .securityAssociation(let sa)? = ours.payloads.first(where: { $0.type == .securityAssociation }),
+              let offered = sa.proposals.first else { Issue.record("no SA"); return }
+        // The client still answers our rekey with a new SA --> we ask it to delete that one.
+        let chosen = Proposal(number: offered.number, protocolID: .esp, spi: [0xc0, 0xff, 0xee, 0x09], transforms: offered.transforms)
+        let answer = harness.deliver(try client.seal(.createChildSA, messageID: ours.header.messageID.rawValue, isResponse: true, payloads: [
+            .securityAssociation(SecurityAssociationPayload(proposals: [chosen])), .nonce(NoncePayload(data: try SystemRandom().nonce())),
+            .trafficSelectorInitiator(TrafficSelectorPayload(CreateChildSAExchangeTests.clientTSr)),
+            .trafficSelectorResponder(TrafficSelectorPayload(CreateChildSAExchangeTests.clientTSi)),
+        ]))
+        #expect(Harness.installation(answer) == nil)
+        let delete = try client.open(Harness.sent(answer))
+        #expect(delete.payloads == [.delete(.childSAs(protocolID: .esp, spis: offered.spi.count == 4
+            ? [offered.spi.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }] : []))])
+    }
+}

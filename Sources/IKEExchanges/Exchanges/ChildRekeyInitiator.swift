@@ -68,8 +68,18 @@ struct ChildRekeyInitiator: Sendable {
     func handleResponse(_ payloads: [Payload], messageID: MessageID, sa: inout IKESA, env: ExchangeEnvironment,
                         out: inout Outcome) {
         let place = sa.place(.createChildSA, messageID)
-        guard case .established(var state) = sa.phase,
-              let index = state.children.firstIndex(where: { $0.inboundSPI == oldInboundSPI }) else { return }
+        guard case .established(var state) = sa.phase else { return }
+        guard let index = state.children.firstIndex(where: { $0.inboundSPI == oldInboundSPI }) else {
+            // The peer deleted the old SA meanwhile (RFC 7296 §2.25.1); if it created the new
+            // one anyway, tell it to drop that too, since we never installed it.
+            let created = payloads.contains { $0.type == .securityAssociation }
+            if created, sa.canSendRequest {
+                try? sa.sendRequest(exchange: .informational,
+                                    payloads: [.delete(.childSAs(protocolID: .esp, spis: [newInboundSPI]))],
+                                    purpose: .deleteChildSAs([newInboundSPI]), env: env, out: &out)
+            }
+            return
+        }
         var peerProposal: Proposal?, peerNonce: [UInt8]?, peerKE: KeyExchangePayload?, error: NotifyType?
         var remoteSelectors = state.children[index].remoteSelectors, localSelectors = state.children[index].localSelectors
         for payload in payloads {
