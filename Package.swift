@@ -8,6 +8,12 @@ let package = Package(
     products: [
         .executable(name: "ikehub", targets: ["ikehub"]),
         .executable(name: "ikehub-bench", targets: ["ikehub-bench"]),
+        .executable(name: "ikehub-authd", targets: ["ikehub-authd"]),
+        .executable(name: "ikehub-auth-worker", targets: ["ikehub-auth-worker"]),
+        .executable(name: "ikehub-ike", targets: ["ikehub-ike"]),
+        .executable(name: "ikehub-addrd", targets: ["ikehub-addrd"]),
+        .executable(name: "ikehub-tunneld", targets: ["ikehub-tunneld"]),
+        .executable(name: "ikehub-acctd", targets: ["ikehub-acctd"]),
         .library(name: "IKEWire", targets: ["IKEWire"]),
         .library(name: "IKECrypto", targets: ["IKECrypto"]),
         .library(name: "FlexConfig", targets: ["FlexConfig"]),
@@ -15,6 +21,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // MARK: - Native libraries (system library → shim header → Swift layer)
@@ -41,6 +52,40 @@ let package = Package(
         // MARK: - Process libraries (one per process; they talk only over IPC)
         .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
         .target(name: "Accounting", dependencies: ["HubVocabulary", "HubStorage", "RADIUS"]),
+
+        // MARK: - IPC spine (DESIGN.md §3): schema, transport, daemon scaffolding, processes
+        .target(name: "HubIPC", dependencies: [
+            "HubVocabulary", "ZeroMQ",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ], exclude: ["Generated/regenerate.sh"]),
+        .target(name: "HubDaemon", dependencies: [
+            "HubVocabulary", "HubIPC", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "AuthBroker", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        .target(name: "AuthWorker", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
+        .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
+        .executableTarget(name: "ikehub-ike", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-addrd", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-tunneld", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-acctd", dependencies: ["HubDaemon"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
@@ -72,6 +117,12 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "HubIPCTests", dependencies: [
+            "HubIPC", "HubDaemon", "HubVocabulary", "ZeroMQ",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

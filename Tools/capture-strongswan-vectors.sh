@@ -23,10 +23,10 @@ OUT_KEYS=${OUT_KEYS:-$REPO/Tests/IKECryptoTests/Vectors}
 WORK=${WORK:-/tmp/ikecap}
 NS_HUB=ikecap-hub NS_CLI=ikecap-cli
 VETH_HUB=cap-hub VETH_CLI=cap-cli
-HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3
+HUB_IP=10.99.0.1 CLI_IP=10.99.0.2 HUB_LO_IP=10.99.200.1 CLI_IP2=10.99.0.3 CLI_IP_MOVED=10.99.0.4
 HUB_IP6=fd00:99::1 CLI_IP6=fd00:99::2 HUB_LO_IP6=fd00:99:200::1
 CHARON_BIN=/usr/sbin/charon-systemd
-SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip libreswan-psk"
+SCENARIOS_ALL="psk-modp2048 psk-cookie-invalid-ke psk-aes128gcm16-x25519 psk-chacha20poly1305-ecp256 frag-rsa frag-ecdsa eap-mschapv2 eap-md5 eap-radius-mschapv2 ipv6-vip psk-mobike psk-childless psk-auth-failed psk-no-proposal libreswan-psk libreswan-rsa libreswan-hub-psk"
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -146,13 +146,20 @@ lsw_prepare() {
   fi
   LSW_VERSION=$(dpkg-deb -f "$WORK"/libreswan-deb/libreswan_*.deb Version)
 }
-pluto_start() {  # pluto_start <scenario>: the client side as a private pluto in the client namespace
-  local scen=$1 st i; st=$(st_of client)
+pluto_start() {  # pluto_start <hub|client> <scenario>: a private pluto in that namespace
+  local inst=$1 scen=$2 st i; st=$(st_of "$inst")
   rm -rf "$st"; mkdir -p "$st/run" "$st/nss" "$st/ipsec.d"
-  sed "s|@STATE@|$st|g" "$CAP/$scen/client.ipsec.conf" > "$st/ipsec.conf"
-  cp "$CAP/$scen/client.ipsec.secrets" "$st/ipsec.secrets"; chmod 600 "$st/ipsec.secrets"
+  sed "s|@STATE@|$st|g" "$CAP/$scen/$inst.ipsec.conf" > "$st/ipsec.conf"
+  cp "$CAP/$scen/$inst.ipsec.secrets" "$st/ipsec.secrets"; chmod 600 "$st/ipsec.secrets"
   certutil -N -d "sql:$st/nss" --empty-password
-  ip netns exec "$NS_CLI" unshare -m --propagation private \
+  local pk=$WORK/pki/$scen/$inst
+  if [ -d "$pk" ]; then  # CA as trusted peer CA, own cert + key (PKCS#12) under nickname <inst>
+    certutil -A -d "sql:$st/nss" -n ca -t "CT,," -i "$WORK/pki/$scen/ca.crt"
+    openssl pkcs12 -export -in "$pk/x509/$inst.crt" -inkey "$pk/private/$inst.key" -name "$inst" \
+      -passout pass: -out "$st/$inst.p12"
+    pk12util -i "$st/$inst.p12" -d "sql:$st/nss" -W "" >/dev/null
+  fi
+  ip netns exec "$(ns_of "$inst")" unshare -m --propagation private \
     sh -c 'mount --bind "$1/usr/libexec" /usr/libexec && exec /usr/libexec/ipsec/pluto --nofork \
            --config "$2/ipsec.conf" --rundir "$2/run" --nssdir "$2/nss" --ipsecdir "$2/ipsec.d" \
            --secretsfile "$2/ipsec.secrets" --dumpdir "$2/run"' sh "$LSW_ROOT" "$st" \
@@ -163,9 +170,9 @@ pluto_start() {  # pluto_start <scenario>: the client side as a private pluto in
   "$LSW_ROOT/usr/libexec/ipsec/addconn" --config "$st/ipsec.conf" --ctlsocket "$st/run/pluto.ctl" --autoall \
     >"$st/addconn.txt" 2>&1 || { cat "$st/addconn.txt" >&2; return 1; }
 }
-whack() {  # whack <timeout seconds> <whack args...>
-  local t=$1; shift
-  timeout "$t" "$LSW_ROOT/usr/libexec/ipsec/whack" --ctlsocket "$(st_of client)/run/pluto.ctl" "$@"
+whack() {  # whack <hub|client> <timeout seconds> <whack args...>
+  local inst=$1 t=$2; shift 2
+  timeout "$t" "$LSW_ROOT/usr/libexec/ipsec/whack" --ctlsocket "$(st_of "$inst")/run/pluto.ctl" "$@"
 }
 
 # ---------------------------------------------------------------- FreeRADIUS (eap-radius scenario)
@@ -250,14 +257,14 @@ run_libreswan_client() {  # libreswan-* scenarios: pluto is the client, the stro
   log "scenario $scen"
   lsw_prepare
   WITH_IPV6=0 netns_up
-  case $scen in *-ecdsa) pki_make "$scen" ecdsa ;; esac
+  case $scen in *-ecdsa) pki_make "$scen" ecdsa ;; *-rsa) pki_make "$scen" rsa ;; esac
   charon_start hub "$scen" "$(extra_conf "$scen" hub)"
-  pluto_start "$scen"
+  pluto_start client "$scen"
   tcpdump_start "$WORK/$scen.pcap"
   : > "$WORK/$scen.actions.txt"
   # pluto cannot install the ESP SA (no kernel ESP here): it drops the IKE SA without a Delete and
   # re-connects; only the first IKE SA is kept (extract.py --only-first-ike-sa)
-  whack 20 --initiate --name c >>"$WORK/$scen.actions.txt" 2>&1 || true
+  whack client 20 --initiate --name c >>"$WORK/$scen.actions.txt" 2>&1 || true
   grep -q 'initiator established IKE SA' "$WORK/$scen.actions.txt" \
     || { tail -20 "$WORK/$scen.actions.txt" >&2; return 1; }
   sleep 0.5
@@ -274,11 +281,40 @@ run_libreswan_client() {  # libreswan-* scenarios: pluto is the client, the stro
   fi
 }
 
+run_libreswan_hub() {  # libreswan-hub-* scenarios: pluto is the responder, the strongSwan client logs the keys
+  scen=$1
+  log "scenario $scen"
+  lsw_prepare
+  WITH_IPV6=0 netns_up
+  pluto_start hub "$scen"
+  charon_start client "$scen" "$(extra_conf "$scen" client)"
+  tcpdump_start "$WORK/$scen.pcap"
+  : > "$WORK/$scen.actions.txt"
+  sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || true
+  sleep 1
+  sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || true
+  sleep 0.5
+  tcpdump_stop
+  charon_stop client
+  charon_stop hub
+  netns_down
+  python3 "$CAP/extract.py" --scenario "$scen" --name "$scen" --pcap "$WORK/$scen.pcap" \
+    --client-log "$(st_of client)/charon.log" --hub-impl "libreswan ${LSW_VERSION%%-*} (Debian 12, $LSW_VERSION)" \
+    --desc "$CAP/$scen/scenario.txt" --out-wire "$OUT_WIRE" --out-keys "$OUT_KEYS"
+  if [ "${KEEP_WORK:-0}" = 1 ]; then
+    mkdir -p "$WORK/logs"; cp "$(st_of hub)/pluto.log" "$WORK/logs/$scen-hub.log" 2>/dev/null || true
+    cp "$(st_of client)/charon.log" "$WORK/logs/$scen-client.log"
+  fi
+}
+
 run_scenario() {
   scen=$1
-  case $scen in libreswan-*) run_libreswan_client "$scen"; return ;; esac
+  case $scen in
+    libreswan-hub-*) run_libreswan_hub "$scen"; return ;;
+    libreswan-*) run_libreswan_client "$scen"; return ;;
+  esac
   local full=0 v6=0 cip=$CLI_IP
-  case $scen in psk-*) full=1 ;; esac
+  case $scen in psk-modp2048|psk-cookie-invalid-ke|psk-aes128gcm16-x25519|psk-chacha20poly1305-ecp256) full=1 ;; esac
   case $scen in ipv6-*) v6=1; cip=$CLI_IP6 ;; esac
   log "scenario $scen"
   WITH_IPV6=$v6 netns_up
@@ -293,9 +329,32 @@ run_scenario() {
     ip netns exec "$NS_CLI" python3 "$CAP/halfopen.py" "$CLI_IP2" "$HUB_IP" >>"$WORK/$scen.actions.txt"
   fi
   tcpdump_start "$WORK/$scen.pcap"
-  sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
-  ping_hub "$HUB_LO_IP"
-  [ $v6 = 1 ] && ping_hub "$HUB_LO_IP6"
+  case $scen in
+    psk-auth-failed|psk-no-proposal)  # expected to fail: the hub's error answer is the point
+      if sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1; then
+        log "$scen: connection unexpectedly succeeded"; return 1; fi ;;
+    psk-mobike)
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP"
+      # the client roams: new address first, then the old one goes away (MOBIKE UPDATE_SA_ADDRESSES)
+      # promote_secondaries: deleting the primary address must not take the new one with it
+      ip netns exec "$NS_CLI" sysctl -qw "net.ipv4.conf.$VETH_CLI.promote_secondaries=1"
+      ip -n "$NS_CLI" addr add "$CLI_IP_MOVED/20" dev "$VETH_CLI"
+      sleep 1
+      ip -n "$NS_CLI" addr del "$CLI_IP/20" dev "$VETH_CLI"
+      sleep 3
+      ping_hub "$HUB_LO_IP"
+      cip="$CLI_IP,$CLI_IP_MOVED" ;;
+    psk-childless)
+      sw client --initiate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      sleep 0.5
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP" ;;
+    *)
+      sw client --initiate --child c >>"$WORK/$scen.actions.txt" 2>&1 || { tail -30 "$WORK/$scen.actions.txt" >&2; return 1; }
+      ping_hub "$HUB_LO_IP"
+      [ $v6 = 1 ] && ping_hub "$HUB_LO_IP6" ;;
+  esac
   if [ $full = 1 ]; then
     sleep 3        # idle > dpd_delay (2 s): the client sends an empty INFORMATIONAL (liveness check)
     sw client --rekey --child c >>"$WORK/$scen.actions.txt" 2>&1
@@ -308,7 +367,12 @@ run_scenario() {
       sleep 1
     fi
   fi
-  sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1
+  if [ "$scen" = psk-aes128gcm16-x25519 ]; then
+    # here the hub (IKE responder) ends the session: INFORMATIONAL Delete sent by the responder
+    sw hub --terminate --ike rw >>"$WORK/$scen.actions.txt" 2>&1 || true
+  else
+    sw client --terminate --ike c >>"$WORK/$scen.actions.txt" 2>&1 || true
+  fi
   sleep 0.5
   tcpdump_stop
   charon_stop client
@@ -328,10 +392,12 @@ run_scenario() {
 main() {
   [ "$(id -u)" = 0 ] || { echo "must run as root (network namespaces)" >&2; exit 1; }
   local s scenarios=${*:-$SCENARIOS_ALL}
-  for s in $scenarios; do [ -f "$CAP/$s/hub.conf" ] || { echo "unknown scenario $s" >&2; exit 1; }; done
+  for s in $scenarios; do [ -d "$CAP/$s" ] || { echo "unknown scenario $s" >&2; exit 1; }; done
   rm -rf "$WORK"; mkdir -p "$WORK"
   trap cleanup EXIT
   for s in $scenarios; do run_scenario "$s"; done
+  python3 "$CAP/check_vectors.py" "$REPO" | tail -1
+  python3 "$CAP/inventory.py" "$REPO"
 }
 
 # sourcing the file (tests, manual use) only defines the functions

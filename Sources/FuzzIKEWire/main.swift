@@ -63,6 +63,11 @@ func exercise(_ input: [UInt8]) {
         } else {
             _ = UDPDatagramClassifier.classify(ikePortDatagram: datagram)
         }
+        // IKEWire's own sweep: sub-parsers (EAP, RFC 7427, CP values, REDIRECT) and the
+        // bytes read as an SK plaintext.
+        if !IKEWireFuzzing.exercise(message) {
+            fatalError("IKEWireFuzzing invariant broken")
+        }
         guard let parsed = try? IKEMessage.parse(message) else { continue }
         _ = try? parsed.validate()
         // Re-encoding a parsed message must give the same octets back.

@@ -9,6 +9,7 @@
 /// case .ike(let offset):
 ///     let message = try IKEMessage.parse(Array(datagram[offset...]))   // 1. structure
 ///     try message.validate()                                           // 2. semantic bounds
+///     try MessageRules.verifyUnencryptedPart(message, against: .ikeAuthInitialRequest) // before crypto
 ///     if let sk = message.encryptedPayload {
 ///         let aad = try IKEMessage.associatedData(ofSerialized: received) // header ‖ SK header
 ///         let parts = try sk.parts(ivLength: 8, icvLength: 16)           // IKECrypto decrypts
@@ -46,7 +47,8 @@
 /// - Rules: ``MessageRules`` (tables of ``PayloadRule`` per exchange and direction, one
 ///   `verify`), ``FragmentReassembler`` with ``FragmentReassemblyError``.
 /// - Plumbing: ``ByteReader`` / ``ByteWriter`` (bounds-checked, big-endian),
-///   ``UDPDatagramClassifier`` (IKE / ESP / NAT keepalive on port 4500).
+///   ``UDPDatagramClassifier`` (IKE / ESP / NAT keepalive on port 4500),
+///   ``IKEWireFuzzing/exercise(_:)`` (one entry for the libFuzzer target and the crasher tests).
 ///
 /// Round trip: `IKEMessage.parse(bytes).serialize() == bytes` for every accepted
 /// message; reserved fields and unknown payloads are kept as received.

@@ -293,6 +293,25 @@ public enum MessageRules {
         }
     }
 
+    /// The checks that need no keys, to run before spending work on decryption: SK/SKF
+    /// present exactly when the table requires it, and no payload outside SK that belongs
+    /// inside (RFC 7296 §3.14). Counts of encrypted payloads wait for ``verify(_:innerPayloads:against:)``.
+    public static func verifyUnencryptedPart(_ message: IKEMessage, against table: MessageRuleTable) throws(IKEParseError) {
+        let encryptedCount = message.payloads.filter(\.endsChain).count
+        let required = table.requiresEncryption ? 1 : 0
+        guard encryptedCount == required else {
+            throw .payloadCount(exchange: table.exchange, isResponse: table.isResponse, payload: .encrypted,
+                                count: encryptedCount, minimum: required, maximum: required)
+        }
+        for payload in message.payloads where !payload.endsChain {
+            if case .unknown = payload { continue }
+            if let rule = table.rule(for: payload.type), rule.encrypted {
+                throw .payloadEncryption(exchange: table.exchange, isResponse: table.isResponse, payload: payload.type,
+                                         mustBeEncrypted: true)
+            }
+        }
+    }
+
     /// Verifies against the general table of the message's exchange and direction.
     public static func verify(_ message: IKEMessage, innerPayloads: [Payload] = []) throws(IKEParseError) {
         try verify(message, innerPayloads: innerPayloads,

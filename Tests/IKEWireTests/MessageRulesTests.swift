@@ -53,6 +53,16 @@ struct MessageRulesTests {
                 == .payloadCount(exchange: .ikeSAInit, isResponse: false, payload: .encrypted, count: 1, minimum: 0, maximum: 0))
     }
 
+    @Test func testUnencryptedPart_isCheckedBeforeDecryption() throws {
+        try MessageRules.verifyUnencryptedPart(message(.createChildSA, [sk]), against: MessageRules.createChildSARequest)
+        #expect(thrownError { () throws(IKEParseError) in
+            try MessageRules.verifyUnencryptedPart(message(.createChildSA, [nonce, sk]), against: MessageRules.createChildSARequest)
+        } == .payloadEncryption(exchange: .createChildSA, isResponse: false, payload: .nonce, mustBeEncrypted: true))
+        #expect(thrownError { () throws(IKEParseError) in
+            try MessageRules.verifyUnencryptedPart(message(.createChildSA, [nonce]), against: MessageRules.createChildSARequest)
+        } == .payloadCount(exchange: .createChildSA, isResponse: false, payload: .encrypted, count: 0, minimum: 1, maximum: 1))
+    }
+
     @Test func testIKESAInitRequest_needsOneSAKEAndNonce() throws {
         try MessageRules.verify(message(.ikeSAInit, [sa, ke, nonce]))
         #expect(thrownError { () throws(IKEParseError) in try MessageRules.verify(message(.ikeSAInit, [sa, ke, nonce, nonce])) }?.description

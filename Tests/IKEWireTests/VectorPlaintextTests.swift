@@ -55,6 +55,7 @@ struct VectorPlaintextTests {
         ("handbuilt-informational-request-decrypted", MessageRules.informationalRequest),
         ("wireshark-ccm12-informational-request-decrypted", MessageRules.informationalRequest),
         ("rfc7634-informational-request-decrypted", MessageRules.informationalRequest),
+        ("android-ike_auth-request-decrypted", MessageRules.ikeAuthInitialRequest),
     ]
 
     @Test(arguments: roundTables)
@@ -76,5 +77,24 @@ struct VectorPlaintextTests {
         #expect(try cp.attributes(ofType: .unityBanner).first?.decodedValue() == .text("Authorised use only"))
         let lifetime = try #require(inner.compactMap { if case .notify(let n) = $0 { n } else { nil } }.first)
         #expect(try lifetime.authLifetime() == 28800)
+    }
+
+    @Test func testAndroidIKEAuthRequest_decodesIdentitiesPSKAuthAndChildProposal() throws {
+        let vector = try #require(VectorFile.plaintexts.first { $0.name == "android-ike_auth-request-decrypted" })
+        let inner = try EncryptedPayload.innerPayloads(fromPlaintext: vector.bytes, firstPayload: vector.firstPayload)
+        guard case .identificationInitiator(let idi) = inner[0], case .identificationResponder(let idr) = inner[1],
+              case .authentication(let auth) = inner[2], case .securityAssociation(let sa) = inner[3] else {
+            Issue.record("unexpected payload order")
+            return
+        }
+        #expect(idi.identity == .address(IPAddress("10.80.80.13")!))
+        #expect(idr.identity == .address(IPAddress("10.80.80.80")!))
+        #expect(auth.method == .sharedKeyMessageIntegrityCode)
+        #expect(auth.authenticationData.count == 20)
+        let proposal = try #require(sa.proposals.first)
+        #expect(proposal.protocolID == .esp)
+        #expect(proposal.spi == [0x2a, 0xd4, 0xc0, 0xa2])
+        #expect(proposal.transforms.map(\.type) == [.encryption, .integrity, .sequenceNumbers])
+        #expect(vector.bytes.last == 11)   // Pad Length: 11 zero octets of padding to the AES block
     }
 }

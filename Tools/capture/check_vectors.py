@@ -173,6 +173,13 @@ def main():
                     fail(f"{scen}: {pfx} AUTH value does not recompute")
             else:
                 verify_signature(scen, pfx, octets, K, msgs, order)
+            for who in ("hub", "client"):  # the verifier's own value (wrong-PSK capture)
+                e = f"{pfx}_expected_by_{who}"
+                if e + "_value" in K:
+                    kp = prf(h, bytes.fromhex(K[e + "_shared_secret"]), b"Key Pad for IKEv2")
+                    if prf(h, kp, octets).hex() != K[e + "_value"]:
+                        fail(f"{scen}: {e}_value does not recompute")
+                    auths += 1
             auths += 1
         # CHILD_SAs
         n = 1

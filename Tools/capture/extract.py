@@ -431,10 +431,11 @@ def main():
     ap.add_argument("--desc", required=True)
     ap.add_argument("--out-wire", required=True)
     ap.add_argument("--out-keys", required=True)
-    ap.add_argument("--client-ip", default="10.99.0.2")
+    ap.add_argument("--client-ip", default="10.99.0.2", help="client address(es), comma separated")
     ap.add_argument("--pki-dir", help="throw-away CA/hub/client credentials of this scenario (pki_make)")
     a = ap.parse_args()
     scen = a.scenario
+    client_ips = set(a.client_ip.split(","))
     desc = [l.rstrip("\n") for l in open(a.desc) if l.strip()]
 
     msgs, esps = [], []
@@ -471,156 +472,169 @@ def main():
             if ck[k] != hk[k]:
                 die(f"client and hub disagree on '{k}'")
 
-    # --- IKE SA #1: from IKE_SA_INIT
-    # the IKE_SA_INIT pair that created the SA: the first response with an SA payload and the last
-    # request before it (earlier rounds may have ended in N(COOKIE) or N(INVALID_KE_PAYLOAD))
-    ri = next(i for i, m in enumerate(msgs) if m.exchange == 34 and m.is_response and m.payload(33)[0] is not None)
-    init_resp = msgs[ri]
-    init_req = [m for m in msgs[:ri] if m.exchange == 34 and not m.is_response][-1]
-    sa_body, _ = init_resp.payload(33)
-    _, _, trans = parse_transforms(sa_body)
-    encr_id, encr_kl = trans[1]
-    prf_id = trans[2][0]
-    integ_id = trans.get(3, (0, None))[0]
-    dh_id = trans[4][0]
-    ni = init_req.payload(40)[0][4:]
-    nr = init_resp.payload(40)[0][4:]
-    kei = init_req.payload(34)[0][8:]
-    ker = init_resp.payload(34)[0][8:]
-    h = PRF[prf_id][1]
-    integ = INTEG.get(integ_id) if integ_id else None
-    if encr_kl is None:  # no Key Length attribute: fixed-size cipher (ChaCha20, RFC 7634 §3: 256 bits)
-        if encr_id != 28:
-            die(f"ENCR {encr_id} without key length attribute")
-        encr_kl = 256
-    ekey_len = encr_kl // 8 + ENCR[encr_id][2]
-    akey_len = integ[2] if integ else 0
-    proposal_text = selected(cl, "IKE")
+    # an exchange that ends in N(NO_PROPOSAL_CHOSEN) & co. creates no IKE SA: message files only
+    has_sa = any(m.exchange == 34 and m.is_response and m.payload(33)[0] is not None for m in msgs)
+    if not has_sa and c_keys:
+        die("keys logged but no IKE_SA_INIT response with an SA payload on the wire")
+    sas, proposal_text = [], []
+    if has_sa:
+        # --- IKE SA #1: from IKE_SA_INIT
+        # the IKE_SA_INIT pair that created the SA: the first response with an SA payload and the last
+        # request before it (earlier rounds may have ended in N(COOKIE) or N(INVALID_KE_PAYLOAD))
+        ri = next(i for i, m in enumerate(msgs) if m.exchange == 34 and m.is_response and m.payload(33)[0] is not None)
+        init_resp = msgs[ri]
+        init_req = [m for m in msgs[:ri] if m.exchange == 34 and not m.is_response][-1]
+        sa_body, _ = init_resp.payload(33)
+        _, _, trans = parse_transforms(sa_body)
+        encr_id, encr_kl = trans[1]
+        prf_id = trans[2][0]
+        integ_id = trans.get(3, (0, None))[0]
+        dh_id = trans[4][0]
+        ni = init_req.payload(40)[0][4:]
+        nr = init_resp.payload(40)[0][4:]
+        kei = init_req.payload(34)[0][8:]
+        ker = init_resp.payload(34)[0][8:]
+        h = PRF[prf_id][1]
+        integ = INTEG.get(integ_id) if integ_id else None
+        if encr_kl is None:  # no Key Length attribute: fixed-size cipher (ChaCha20, RFC 7634 §3: 256 bits)
+            if encr_id != 28:
+                die(f"ENCR {encr_id} without key length attribute")
+            encr_kl = 256
+        ekey_len = encr_kl // 8 + ENCR[encr_id][2]
+        akey_len = integ[2] if integ else 0
+        proposal_text = selected(cl, "IKE")
 
-    def check_ike(ks, skeyseed_expect, spi_i, spi_r, n_i, n_r, label):
-        prf_len = h().digest_size
-        stream = prf_plus(h, ks["SKEYSEED"], n_i + n_r + spi_i + spi_r, 3 * prf_len + 2 * akey_len + 2 * ekey_len)
-        if ks["SKEYSEED"] != skeyseed_expect:
-            die(f"{label}: SKEYSEED does not re-derive")
-        want = {}
-        o = 0
-        for name, ln in (("Sk_d secret", prf_len), ("Sk_ai secret", akey_len), ("Sk_ar secret", akey_len),
-                         ("Sk_ei secret", ekey_len), ("Sk_er secret", ekey_len), ("Sk_pi secret", prf_len),
-                         ("Sk_pr secret", prf_len)):
-            want[name] = stream[o:o + ln]
-            o += ln
-        for name, val in want.items():
-            logged = ks.get(name, b"")
-            if logged != val:
-                die(f"{label}: {name} (len {len(logged)}) does not match prf+ re-derivation (len {len(val)})")
+        def check_ike(ks, skeyseed_expect, spi_i, spi_r, n_i, n_r, label):
+            prf_len = h().digest_size
+            stream = prf_plus(h, ks["SKEYSEED"], n_i + n_r + spi_i + spi_r, 3 * prf_len + 2 * akey_len + 2 * ekey_len)
+            if ks["SKEYSEED"] != skeyseed_expect:
+                die(f"{label}: SKEYSEED does not re-derive")
+            want = {}
+            o = 0
+            for name, ln in (("Sk_d secret", prf_len), ("Sk_ai secret", akey_len), ("Sk_ar secret", akey_len),
+                             ("Sk_ei secret", ekey_len), ("Sk_er secret", ekey_len), ("Sk_pi secret", prf_len),
+                             ("Sk_pr secret", prf_len)):
+                want[name] = stream[o:o + ln]
+                o += ln
+            for name, val in want.items():
+                logged = ks.get(name, b"")
+                if logged != val:
+                    die(f"{label}: {name} (len {len(logged)}) does not match prf+ re-derivation (len {len(val)})")
 
-    ks1 = c_keys[0]
-    check_ike(ks1, prf(h, ni + nr, ks1["shared Diffie Hellman secret"]), init_req.spi_i, init_resp.spi_r, ni, nr, "IKE SA 1")
-    sas = [{"label": "ike1", "spi_i": init_req.spi_i, "spi_r": init_resp.spi_r, "keys": ks1, "ni": ni, "nr": nr,
-            "ke_i": kei, "ke_r": ker}]
+        ks1 = c_keys[0]
+        check_ike(ks1, prf(h, ni + nr, ks1["shared Diffie Hellman secret"]), init_req.spi_i, init_resp.spi_r, ni, nr, "IKE SA 1")
+        sas = [{"label": "ike1", "spi_i": init_req.spi_i, "spi_r": init_resp.spi_r, "keys": ks1, "ni": ni, "nr": nr,
+                "ke_i": kei, "ke_r": ker}]
 
-    # --- decrypt every protected message, match strongSwan's logged plaintext
-    recs = crypto_records(cl)
-    by_ct = {}
-    for r in recs:
-        if "encrypted" in r:
-            by_ct.setdefault(r["encrypted"], r)
-    pending_rekeys = {}
+        # --- decrypt every protected message, match strongSwan's logged plaintext
+        recs = crypto_records(cl)
+        by_ct = {}
+        for r in recs:
+            if "encrypted" in r:
+                by_ct.setdefault(r["encrypted"], r)
+        pending_rekeys = {}
 
-    def sa_for(m):
-        for s in sas:
-            if s["spi_i"] == m.spi_i and s["spi_r"] == m.spi_r:
-                return s
-        return None
+        def sa_for(m):
+            for s in sas:
+                if s["spi_i"] == m.spi_i and s["spi_r"] == m.spi_r:
+                    return s
+            return None
 
-    for m in msgs:
-        if m.payloads and m.payloads[-1][0] in (46, 53):
-            s = sa_for(m)
-            if s is None:
-                die(f"no keys for SPIs {m.spi_i.hex()}/{m.spi_r.hex()}")
-            k = s["keys"]
-            ke = k["Sk_ei secret"] if m.from_initiator else k["Sk_er secret"]
-            ka = k["Sk_ai secret"] if m.from_initiator else k["Sk_ar secret"]
-            plain, pad, iv, ct, icv = decrypt_sk(m, encr_id, integ, ke, ka)
-            # strongSwan dumps 'encrypted' without the ICV when encrypting but with it when decrypting
-            r = by_ct.get(ct) or by_ct.get(ct + icv)
-            if r is None:
-                die(f"no strongSwan log record with the ciphertext of {m.exchange_name()} {m.msgid} ({len(ct)} octets {ct[:8].hex()})")
-            if r["plain"] != plain or r["IV"] != iv or r["ICV"] != icv:
-                die(f"logged plaintext/IV/ICV differs from decryption of {m.exchange_name()} {m.msgid}")
-            if r["padding"] != pad:
-                die(f"logged padding differs for {m.exchange_name()} {m.msgid}")
-            m.plain, m.padding, m.sa_label, m.sk_ptype = plain, pad, s["label"], m.payloads[-1][1][0]
-            m.iv, m.icv = iv, icv
-            if m.exchange == 36 and m.payloads[-1][0] == 46:
-                inner = inner_payload(plain, m.sk_ptype)
-                sa_p = [b for t, b in inner if t == 33]
-                nonce = [b for t, b in inner if t == 40]
-                ke_p = [b for t, b in inner if t == 34]
-                if sa_p:
-                    proto, spi, _t = parse_transforms(sa_p[0])
-                    if proto == 1:  # IKE rekey
-                        key = (s["label"], m.msgid, m.from_initiator == (not m.is_response))
-                        entry = pending_rekeys.setdefault((s["label"], m.msgid), {"old": s})
-                        side = "resp" if m.is_response else "req"
-                        entry[side] = {"spi": spi, "nonce": nonce[0][4:], "ke": ke_p[0][8:] if ke_p else b""}
-                        del key
-                        if "req" in entry and "resp" in entry:
-                            old = entry["old"]
-                            n = len(sas) + 1
-                            ksn = c_keys[n - 1]
-                            skeyseed = prf(h, old["keys"]["Sk_d secret"],
-                                           ksn["shared Diffie Hellman secret"] + entry["req"]["nonce"] + entry["resp"]["nonce"])
-                            check_ike(ksn, skeyseed, entry["req"]["spi"], entry["resp"]["spi"],
-                                      entry["req"]["nonce"], entry["resp"]["nonce"], f"IKE SA {n} (rekey)")
-                            sas.append({"label": f"ike{n}", "spi_i": entry["req"]["spi"], "spi_r": entry["resp"]["spi"],
-                                        "keys": ksn, "ni": entry["req"]["nonce"], "nr": entry["resp"]["nonce"],
-                                        "ke_i": entry["req"]["ke"], "ke_r": entry["resp"]["ke"], "rekey_of": old["label"],
-                                        "rekey_msgid": m.msgid})
-    if len(sas) != len(c_keys):
-        die(f"{len(c_keys)} IKE key derivations logged but {len(sas)} IKE SAs found on the wire")
+        for m in msgs:
+            if m.payloads and m.payloads[-1][0] in (46, 53):
+                s = sa_for(m)
+                if s is None:
+                    die(f"no keys for SPIs {m.spi_i.hex()}/{m.spi_r.hex()}")
+                k = s["keys"]
+                ke = k["Sk_ei secret"] if m.from_initiator else k["Sk_er secret"]
+                ka = k["Sk_ai secret"] if m.from_initiator else k["Sk_ar secret"]
+                plain, pad, iv, ct, icv = decrypt_sk(m, encr_id, integ, ke, ka)
+                # strongSwan dumps 'encrypted' without the ICV when encrypting but with it when decrypting
+                r = by_ct.get(ct) or by_ct.get(ct + icv)
+                if r is None:
+                    die(f"no strongSwan log record with the ciphertext of {m.exchange_name()} {m.msgid} ({len(ct)} octets {ct[:8].hex()})")
+                if r["plain"] != plain or r["IV"] != iv or r["ICV"] != icv:
+                    die(f"logged plaintext/IV/ICV differs from decryption of {m.exchange_name()} {m.msgid}")
+                if r["padding"] != pad:
+                    die(f"logged padding differs for {m.exchange_name()} {m.msgid}")
+                m.plain, m.padding, m.sa_label, m.sk_ptype = plain, pad, s["label"], m.payloads[-1][1][0]
+                m.iv, m.icv = iv, icv
+                if m.exchange == 36 and m.payloads[-1][0] == 46:
+                    inner = inner_payload(plain, m.sk_ptype)
+                    sa_p = [b for t, b in inner if t == 33]
+                    nonce = [b for t, b in inner if t == 40]
+                    ke_p = [b for t, b in inner if t == 34]
+                    if sa_p:
+                        proto, spi, _t = parse_transforms(sa_p[0])
+                        if proto == 1:  # IKE rekey
+                            key = (s["label"], m.msgid, m.from_initiator == (not m.is_response))
+                            entry = pending_rekeys.setdefault((s["label"], m.msgid), {"old": s})
+                            side = "resp" if m.is_response else "req"
+                            entry[side] = {"spi": spi, "nonce": nonce[0][4:], "ke": ke_p[0][8:] if ke_p else b""}
+                            del key
+                            if "req" in entry and "resp" in entry:
+                                old = entry["old"]
+                                n = len(sas) + 1
+                                ksn = c_keys[n - 1]
+                                skeyseed = prf(h, old["keys"]["Sk_d secret"],
+                                               ksn["shared Diffie Hellman secret"] + entry["req"]["nonce"] + entry["resp"]["nonce"])
+                                check_ike(ksn, skeyseed, entry["req"]["spi"], entry["resp"]["spi"],
+                                          entry["req"]["nonce"], entry["resp"]["nonce"], f"IKE SA {n} (rekey)")
+                                sas.append({"label": f"ike{n}", "spi_i": entry["req"]["spi"], "spi_r": entry["resp"]["spi"],
+                                            "keys": ksn, "ni": entry["req"]["nonce"], "nr": entry["resp"]["nonce"],
+                                            "ke_i": entry["req"]["ke"], "ke_r": entry["resp"]["ke"], "rekey_of": old["label"],
+                                            "rekey_msgid": m.msgid})
+        if len(sas) != len(c_keys):
+            die(f"{len(c_keys)} IKE key derivations logged but {len(sas)} IKE SAs found on the wire")
 
     # --- strongSwan's one-line summaries, matched in order (client log: generating = client sent)
     sums = summaries(cl)
-    pos = 0
+    used = set()
     for m in msgs:
-        sent = (m.src == a.client_ip) == (primary == "client")  # sent by the side that wrote the log
+        sent = (m.src in client_ips) == (primary == "client")  # sent by the side that wrote the log
         frag = m.payloads and m.payloads[-1][0] == 53
+        ef = None
+        if frag:  # SKF header: fragment number, total fragments (RFC 7383 §2.5)
+            body = m.payloads[-1][1]
+            ef = f"EF({int.from_bytes(body[4:6], 'big')}/{int.from_bytes(body[6:8], 'big')})"
         want_kind = "response" if m.is_response else "request"
-        for j in range(pos, len(sums)):
+        # threads may log in another order than the wire shows: take the first unused match
+        for j in range(len(sums)):
             _, verb, exch, kind, mid, plist, text = sums[j]
+            if j in used:
+                continue
             if verb == ("generating" if sent else "parsed") and exch == m.exchange_name() and kind == want_kind \
-                    and mid == m.msgid and (("EF(" in plist) == bool(frag)):
+                    and mid == m.msgid and (ef in plist if frag else "EF(" not in plist):
                 m.summary = text
-                pos = j + 1
+                used.add(j)
                 break
         if m.summary is None:
             die(f"no log summary for {m.exchange_name()} {want_kind} {m.msgid}")
-        if frag:  # also quote the reassembled message summary
-            for j in range(pos, len(sums)):
-                _, verb, exch, kind, mid, plist, text = sums[j]
-                if exch == m.exchange_name() and kind == want_kind and mid == m.msgid and "EF(" not in plist:
-                    m.reassembled = text
-                    break
+        if frag:  # also quote the summary of the whole (reassembled / pre-split) message
+            cands = [sums[j] for j in range(len(sums)) if sums[j][2] == m.exchange_name()
+                     and sums[j][3] == want_kind and sums[j][4] == m.msgid and "EF(" not in sums[j][5]
+                     and sums[j][1] == ("generating" if sent else "parsed")]
+            if cands:
+                m.reassembled = cands[0][6]
 
     # --- child SAs
-    c_child = child_keysets(cl)
-    h_child = child_keysets(hb) if hb is not None else c_child
-    if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
-        c_child = [c for c in c_child if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
-        h_child = c_child if hb is None else [c for c in h_child
-                                              if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
-    for c in c_child:  # ESP SA directions relative to the client/hub (the log side's in/outbound)
-        c["c2h_spi"], c["h2c_spi"] = ((c.get("outbound_spi"), c.get("inbound_spi")) if primary == "client"
-                                      else (c.get("inbound_spi"), c.get("outbound_spi")))
+        c_child = child_keysets(cl)
+        h_child = child_keysets(hb) if hb is not None else c_child
+        if a.only_first_ike_sa:  # CHILD_SAs made with the first IKE SA's IKE_AUTH only
+            c_child = [c for c in c_child if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+            h_child = c_child if hb is None else [c for c in h_child
+                                                  if c.get("seed", b"").endswith(sas[0]["ni"] + sas[0]["nr"])]
+        for c in c_child:  # ESP SA directions relative to the client/hub (the log side's in/outbound)
+            c["c2h_spi"], c["h2c_spi"] = ((c.get("outbound_spi"), c.get("inbound_spi")) if primary == "client"
+                                          else (c.get("inbound_spi"), c.get("outbound_spi")))
 
-    # --- AUTH records (client log: its own AUTH and the hub's verified AUTH)
-    auths = auth_records(cl)
-    auth_ids = idx_records(cl)
-    # only AUTH computations of this capture's IKE SA (octets start with its IKE_SA_INIT messages)
-    keep = [i for i, r in enumerate(auths) if r["octets"].startswith(init_req.data)
-            or r["octets"].startswith(init_resp.data)]
-    auths, auth_ids = [auths[i] for i in keep], [auth_ids[i] for i in keep]
+        # --- AUTH records (client log: its own AUTH and the hub's verified AUTH)
+        auths = auth_records(cl)
+        auth_ids = idx_records(cl)
+        # only AUTH computations of this capture's IKE SA (octets start with its IKE_SA_INIT messages)
+        keep = [i for i, r in enumerate(auths) if r["octets"].startswith(init_req.data)
+                or r["octets"].startswith(init_resp.data)]
+        auths, auth_ids = [auths[i] for i in keep], [auth_ids[i] for i in keep]
 
     # ------------------------------------------------------------------ write message files
     date = datetime.datetime.fromtimestamp(msgs[0].ts, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -634,7 +648,7 @@ def main():
         kind = "response" if m.is_response else "request"
         exch = m.exchange_name().lower().replace("_", "-")
         fn = f"{pre}-{i:02d}-{exch}-{kind}.hex"
-        sent = m.src == a.client_ip
+        sent = m.src in client_ips
         lines = [
             f"# IKEv2 capture '{pre}' (scenario '{scen}'), message {i:02d} of {len(msgs)}",
             f"# source: {a.client_impl} client <-> {a.hub_impl} hub, two network",
@@ -658,12 +672,20 @@ def main():
         if getattr(m, "reassembled", None):
             lines.append(f"# reassembled message (strongSwan log): {m.reassembled}")
         if m.plain is not None:
-            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' in {pre}.keys; "
+            lines.append(f"# encrypted with the keys of IKE SA '{m.sa_label}' "
+                         f"({'unprefixed names' if m.sa_label == 'ike1' else 'rekey1_* names'}) in {pre}.keys; "
                          f"decrypted inner payloads: plain_{i:02d}")
         lines += hexwrap(m.data)
         with open(os.path.join(a.out_wire, fn), "w") as f:
             f.write("\n".join(lines) + "\n")
         written.append(fn)
+
+    if not has_sa:
+        for f in os.listdir(a.out_keys):
+            if f == f"{pre}.keys":
+                os.remove(os.path.join(a.out_keys, f))
+        print(f"{scen}: {len(msgs)} messages, no IKE SA (no keys); wrote {len(written)} .hex")
+        return
 
     # ------------------------------------------------------------------ write the .keys file
     K = []
@@ -697,6 +719,8 @@ def main():
         "# exactly plain_NN followed by pad_NN (pad_NN = padding octets + the pad length octet).",
         "# AEAD (RFC 5282 / RFC 7634) sk_e* = key || 4-octet salt; sk_a* then empty. Direction: '_i' keys",
         "# protect messages whose IKE header has the Initiator flag (sent by that SA's original initiator).",
+        "# IKE SA labels used below and in the .hex headers: ike1 = the unprefixed names (spi_i, sk_ei, ...),",
+        "# ike2 = the names with prefix rekey1_ (the IKE SA created by rekeying ike1).",
         "",
     ]
     K.append(kv("ike_proposal", proposal_text[0] if proposal_text else "?"))
@@ -759,6 +783,20 @@ def main():
                 K.append(kv(pfx + "_prf_secret_keypad", r["prf_keypad"]))
             if "auth" in r:
                 K.append(kv(pfx + "_value", r["auth"]))
+        # the other strongSwan side's view of the same AUTH, where it computed something different
+        # (a wrong PSK: the value the verifier expected)
+        if hb is not None:
+            for r in auth_records(hb):
+                twin = [c for c in auths if c["octets"] == r["octets"]]
+                if twin and "auth" in r and twin[0].get("auth") != r["auth"]:
+                    first = r["octets"][:28]
+                    side = "auth_i" if first[19] & 0x08 and not first[19] & 0x20 else "auth_r"
+                    other = "hub" if primary == "client" else "client"
+                    K.append(f"# {side}_expected_by_{other}: the {other} computed this AUTH for the same octets "
+                             f"with its own secret and rejected the received one")
+                    if "secret" in r:
+                        K.append(kv(f"{side}_expected_by_{other}_shared_secret", r["secret"]))
+                    K.append(kv(f"{side}_expected_by_{other}_value", r["auth"]))
     # child SAs
     for n, c in enumerate(c_child, 1):
         ei, er = c.get("encryption initiator key", b""), c.get("encryption responder key", b"")
@@ -782,7 +820,7 @@ def main():
                     and n_i in m.plain]
             if len(reqs) != 1:
                 die(f"CHILD_SA {n}: seed nonces not found in exactly one CREATE_CHILD_SA request")
-            client_init = reqs[0].src == a.client_ip
+            client_init = reqs[0].src in client_ips
         c["client_init"] = client_init
         c["c2h_key"] = (ei, ii) if client_init else (er, ir)
         c["h2c_key"] = (er, ir) if client_init else (ei, ii)
@@ -812,9 +850,10 @@ def main():
             K.append(kv(f"child{n}_spi_{c2h}", c["c2h_spi"]) + "  # client -> hub ESP SA (SPI chosen by the hub)")
         if c.get("h2c_spi"):
             K.append(kv(f"child{n}_spi_{h2c}", c["h2c_spi"]) + "  # hub -> client ESP SA (SPI chosen by the client)")
-        hc = h_child[n - 1] if n - 1 < len(h_child) else None
-        if hc is None or hc.get("encryption initiator key") != ei or hc.get("encryption responder key") != er \
-                or hc.get("integrity initiator key") != c.get("integrity initiator key"):
+        # the other side must have derived the same keys (matched by value: with simultaneous
+        # exchanges the two logs may list the derivations in another order)
+        if not any(hc.get("encryption initiator key") == ei and hc.get("encryption responder key") == er
+                   and hc.get("integrity initiator key") == c.get("integrity initiator key") for hc in h_child):
             die(f"hub and client disagree on CHILD_SA keys {n}")
         if hb is None:
             K.append(f"# (keys from the {primary} log only)")
@@ -893,7 +932,9 @@ def main():
                  ("hub_key_pkcs8_der", "hub/private/hub.key", "key"),
                  ("client_cert_der", "client/x509/client.crt", "cert"),
                  ("client_key_pkcs8_der", "client/private/client.key", "key")]
-        client_uses_cert = "client.crt" in open(os.path.join(os.path.dirname(a.desc), "client.conf")).read()
+        cfgs = [os.path.join(os.path.dirname(a.desc), f) for f in ("client.conf", "client.ipsec.conf")]
+        text = "".join(open(f).read() for f in cfgs if os.path.exists(f))
+        client_uses_cert = "client.crt" in text or "leftcert=" in text
         for name, rel, kind in items:
             path = os.path.join(a.pki_dir, rel)
             if not os.path.exists(path) or (name.startswith("client_") and not client_uses_cert):

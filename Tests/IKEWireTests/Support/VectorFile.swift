@@ -9,8 +9,26 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
     /// The octets as stored (a NAT-T datagram keeps its non-ESP marker).
     let bytes: [UInt8]
     let directives: [String: String]
+    /// Every comment line, for the heuristics below.
+    let comments: [String]
 
     var testDescription: String { name }
+
+    /// True when the octets (marker removed) have the shape of an IKEv2 message: version
+    /// 2 and a Length field equal to the size.
+    var looksLikeIKEMessage: Bool {
+        let message = messageBytes
+        guard message.count >= IKEHeader.size, message[17] >> 4 == 2 else { return false }
+        let length = message[24..<28].reduce(0) { $0 << 8 | Int($1) }
+        return length == message.count
+    }
+
+    /// An ESP-in-UDP datagram stored beside the IKE messages (the capture helper's
+    /// `*-esp-*` files): not IKE-shaped, and its comments say ESP.
+    var isESPDatagram: Bool {
+        if let kind = directives["expect-kind"] { return kind.hasPrefix("esp") }
+        return !looksLikeIKEMessage && comments.contains { $0.contains("ESP") }
+    }
 
     /// True for a decrypted SK plaintext (`# content: sk-plaintext`) rather than a message.
     var isPlaintext: Bool { directives["content"] == "sk-plaintext" }
@@ -41,10 +59,12 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
         self.name = name
         var hex = ""
         var directives: [String: String] = [:]
+        var comments: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") {
                 let body = trimmed.dropFirst().trimmingCharacters(in: .whitespaces)
+                comments.append(body)
                 if let colon = body.firstIndex(of: ":"), !body[..<colon].contains(" ") {
                     directives[String(body[..<colon])] = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
@@ -54,6 +74,7 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
         }
         self.bytes = Hex.decode(hex) ?? []
         self.directives = directives
+        self.comments = comments
     }
 
     static func directory(_ subdirectory: String) -> URL? {
@@ -71,11 +92,12 @@ struct VectorFile: CustomTestStringConvertible, Sendable {
     }
 
     /// All IKE message vectors.
-    static let all: [VectorFile] = load().filter { !$0.isPlaintext }
+    static let all: [VectorFile] = load().filter { !$0.isPlaintext && !$0.isESPDatagram }
     /// Decrypted SK plaintexts (payloads ‖ padding ‖ Pad Length).
     static let plaintexts: [VectorFile] = load().filter(\.isPlaintext)
-    /// UDP datagram vectors (ESP, keepalive) for the classifier.
-    static let datagrams: [VectorFile] = load("Vectors/udp")
+    /// UDP datagram vectors (ESP, keepalive) for the classifier: `Vectors/udp/` plus ESP
+    /// datagrams stored in `Vectors/`.
+    static let datagrams: [VectorFile] = load("Vectors/udp") + load().filter(\.isESPDatagram)
 
     /// The vector called `name`; fails the test when it is missing.
     static func named(_ name: String) throws -> VectorFile {

@@ -1,0 +1,71 @@
+public import ArgumentParser
+import Foundation
+import HubDaemon
+import HubIPC
+import ZeroMQ
+
+/// `ikehub-auth-worker`: hosts auth services and serves the broker.
+public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "ikehub-auth-worker", abstract: "IKEHub auth worker: serves auth services for the broker.")
+
+    @OptionGroup public var daemon: DaemonOptions
+
+    @Option(name: .customLong("broker"), help: "Broker worker endpoint (default: ipc://<runtime-dir>/authd-workers.sock).")
+    public var broker: String?
+
+    @Option(name: .customLong("name"), help: "Worker name in `show auth workers` (default: worker-<pid>).")
+    public var name: String?
+
+    @Option(name: .customLong("capacity"), help: "Requests taken at once.")
+    public var capacity: Int = 256
+
+    @Option(name: .customLong("curve-secret-key-file"), help: "File holding this worker's Z85 CURVE secret key (tcp://).")
+    public var curveSecretKeyFile: String?
+
+    @Option(name: .customLong("broker-public-key"), help: "The broker's Z85 CURVE public key (tcp://).")
+    public var brokerPublicKey: String?
+
+    public init() {}
+
+    public func run() async throws {
+        let options = self
+        let workerName = name ?? "worker-\(getpid())"
+        try await Daemon.run(name: "ikehub-auth-worker", options: stateScoped(workerName)) { context in
+            var configuration = WorkerConfiguration(brokerEndpoint: options.broker ?? context.endpoint("authd-workers"),
+                                                    name: workerName)
+            configuration.capacity = options.capacity
+            if let file = options.curveSecretKeyFile {
+                guard let serverKey = options.brokerPublicKey else {
+                    throw ValidationError("--curve-secret-key-file needs --broker-public-key")
+                }
+                configuration.security = CurveClientSecurity(keys: try WorkerKeyFile.read(file), serverPublicKey: serverKey)
+            }
+            let services: [any WorkerService] = [
+                EchoService(workerName: workerName),
+                HealthService(process: workerName, epoch: context.epoch.value),
+            ]
+            let engine = try AuthWorkerEngine(configuration: configuration, services: services,
+                                              context: context.zmq, logger: context.logger)
+            return DaemonComponents(shutdown: { await engine.leave(reason: "graceful shutdown") })
+        }
+    }
+
+    /// Several workers run on one host: each gets its own state subdirectory.
+    private func stateScoped(_ workerName: String) -> DaemonOptions {
+        var scoped = daemon
+        scoped.stateDirectory += "/workers/\(workerName)"
+        return scoped
+    }
+}
+
+/// A CURVE key file: the Z85 secret key on its first line.
+enum WorkerKeyFile {
+    static func read(_ path: String) throws -> CurveKeyPair {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read CURVE key file \(path)")
+        }
+        let secret = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return try CurveKeyPair(publicKey: CurveKeyPair.publicKey(forSecretKey: secret), secretKey: secret)
+    }
+}

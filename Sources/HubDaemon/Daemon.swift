@@ -1,0 +1,93 @@
+import Foundation
+public import HubIPC
+public import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import ZeroMQ
+
+/// The scaffolding every `ikehub-*` process runs on (STYLE.md §14): journald
+/// logging, Prometheus metrics, runtime and state directories, the epoch
+/// announcement, and a ServiceGroup that stops gracefully on SIGTERM and calls
+/// the reload hook on SIGHUP.
+public enum Daemon {
+    /// Runs process `name` until SIGTERM/SIGINT. `build` creates the process's
+    /// IPC endpoints and services from the context.
+    public static func run(
+        name: String, options: DaemonOptions,
+        build: @Sendable (DaemonContext) async throws -> DaemonComponents
+    ) async throws {
+        let level = options.level
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
+        let logger = Logger(label: name)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let epoch = ProcessEpoch(process: name)
+        let runtime = try RuntimeDirectory(path: options.runtimeDirectory)
+        let state = try StateDirectory(path: options.stateDirectory + "/" + name)
+        let zmq = try ZMQContext()
+        let events = try EventPublisher(binding: [runtime.endpoint("\(name).events")], context: zmq,
+                                        greeting: epoch.announcement, logger: logger)
+        let context = DaemonContext(name: name, options: options, logger: logger, epoch: epoch,
+                                    runtimeDirectory: runtime, stateDirectory: state, zmq: zmq, events: events)
+        let components = try await build(context)
+
+        var metrics: MetricsEndpoint?
+        if let address = options.metricsAddress {
+            metrics = try MetricsEndpoint(host: address.host, port: address.port, registry: registry)
+        }
+        logger.info("\(name) started", metadata: [
+            "process.epoch": "\(epoch)", "process.pid": "\(getpid())",
+            "ipc.schema": "v\(IPCSchema.major).\(IPCSchema.minor)",
+            "metrics.port": "\(metrics.map { String($0.port) } ?? "off")",
+        ])
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: ComponentsService(components: components, logger: logger)),
+                .init(service: ReloadService(components: components, logger: logger)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        try await group.run()
+        metrics?.close()
+        events.close()
+        logger.info("\(name) stopped", metadata: ["process.epoch": "\(epoch)"])
+    }
+}
+
+/// Waits for graceful shutdown, then runs the process's shutdown hook.
+struct ComponentsService: Service, CustomStringConvertible {
+    var description: String { "process components" }
+    let components: DaemonComponents
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("graceful shutdown: finishing work in flight")
+        await components.shutdown()
+    }
+}
+
+/// Calls the reload hook on every SIGHUP until shutdown.
+struct ReloadService: Service, CustomStringConvertible {
+    var description: String { "SIGHUP reload" }
+    let components: DaemonComponents
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in signals.cancelOnGracefulShutdown() {
+                    logger.notice("SIGHUP: reloading configuration")
+                    await components.reload()
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+}

@@ -1,2 +1,0 @@
-internal import CZMQ
-public enum ZeroMQ {}

@@ -1,0 +1,96 @@
+import Foundation
+import HubIPC
+import Testing
+import ZeroMQ
+
+/// The daemon scaffolding (HubDaemon) as a real process: `ikehub-addrd` runs
+/// only the frame in this build, which is what these tests exercise.
+@Suite(.serialized) struct DaemonProcessTests {
+    @Test func testEpochMetricsReloadAndGracefulStop_whenDaemonRunsAsAProcess() async throws {
+        let sandbox = ProcessHarness.makeSandbox("daemon")
+        let port = UInt16.random(in: 20_000...40_000)
+        let daemon = try SpawnedProcess("ikehub-addrd", ProcessHarness.daemonArguments(sandbox)
+            + ["--metrics-listen", "127.0.0.1:\(port)"], logDirectory: sandbox)
+        let context = try ZMQContext()
+        let events = "ipc://\(sandbox)/run/ikehub-addrd.events.sock"
+        // The epoch greeting reaches a subscriber that connects after the start.
+        try await Task.sleep(for: .milliseconds(500))
+        let subscriber = try EventSubscriber(connectingTo: [events], topics: ["epoch"], context: context, logger: LogCapture().logger())
+        var iterator = subscriber.events.makeAsyncIterator()
+        let epoch = await iterator.next()
+        #expect(epoch?.processEpoch.process == "ikehub-addrd")
+        #expect(epoch?.processEpoch.pid == UInt32(daemon.pid))
+        #expect(epoch?.processEpoch.epoch != 0 && epoch?.processEpoch.schemaMajor == 1)
+        #expect(daemon.log.contains("process.epoch=\(String(epoch?.processEpoch.epoch ?? 0, radix: 16))"))
+
+        // Health over IPC, then the counters of that request on /metrics.
+        let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/addrd.sock", context: context, logger: LogCapture().logger())
+        let health = try await client.request(.healthRequest(.init()))
+        guard case .healthReply(let reply) = health.body else {
+            Issue.record("no health reply")
+            return
+        }
+        #expect(reply.process == "ikehub-addrd" && reply.epoch == epoch?.processEpoch.epoch)
+        let metrics = try httpGet(port: port, path: "/metrics")
+        #expect(metrics.hasPrefix("HTTP/1.0 200 OK"))
+        #expect(metrics.contains("ikehub_ipc_requests_total{role=\"server\",service=\"healthRequest\",outcome=\"ok\"} 1"),
+                "no IPC counter in the exposition: \(metrics)")
+        #expect(metrics.contains("ikehub_ipc_request_duration_seconds_bucket{role=\"server\",service=\"healthRequest\""))
+        #expect(try httpGet(port: port, path: "/other").hasPrefix("HTTP/1.0 404"))
+
+        // A second copy cannot take the same state directory.
+        let second = try SpawnedProcess("ikehub-addrd", ProcessHarness.daemonArguments(sandbox), logDirectory: sandbox, logName: "second")
+        #expect(await second.waitForExit())
+        #expect(second.process.terminationStatus != 0)
+        #expect(second.log.contains("is in use by another process"))
+
+        daemon.kill(SIGHUP)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(daemon.log.contains("SIGHUP: reloading configuration"))
+        #expect(daemon.process.isRunning)
+
+        daemon.kill(SIGTERM)
+        #expect(await daemon.waitForExit())
+        #expect(daemon.process.terminationStatus == 0)
+        #expect(daemon.log.contains("graceful shutdown"))
+        #expect(daemon.log.contains("ikehub-addrd stopped"))
+        client.close()
+        subscriber.close()
+    }
+
+    @Test func testLinesCarrySyslogPriority_whenStderrIsTheJournal() async throws {
+        let sandbox = ProcessHarness.makeSandbox("journal")
+        setenv("JOURNAL_STREAM", "8:12345", 1)
+        defer { unsetenv("JOURNAL_STREAM") }
+        let daemon = try SpawnedProcess("ikehub-acctd", ProcessHarness.daemonArguments(sandbox), logDirectory: sandbox)
+        try await Task.sleep(for: .milliseconds(800))
+        daemon.kill(SIGTERM)
+        #expect(await daemon.waitForExit())
+        let lines = daemon.log.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("<6>ikehub-acctd started") }, "\(lines)")
+        #expect(lines.allSatisfy { $0.hasPrefix("<") }, "a line without a priority prefix: \(lines)")
+    }
+
+    func httpGet(port: UInt16, path: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError("connect to metrics port \(port): errno \(errno)") }
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            response += buffer[0..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}
