@@ -16,7 +16,7 @@ import Testing
 /// KEYMAT. Nothing here is produced by the code under test and then compared with itself.
 @Suite struct StrongSwanCaptureTests {
     static let scenarios = ["psk-aes128gcm16-x25519", "psk-chacha20poly1305-ecp256", "psk-modp2048", "psk-cookie-invalid-ke",
-                            "ipv6-vip"]
+                            "ipv6-vip", "psk-mobike"]
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 
     /// One captured message with its file name.
@@ -291,5 +291,47 @@ import Testing
         let expected = try #require(keys["auth_r_octets"])
         let prefix = expected.count - sa.keys.transforms.prf.outputLength
         #expect(Array(auth.responderSignedOctets.prefix(prefix)) == Array(expected.prefix(prefix)))
+    }
+
+    /// The real client with the wrong PSK: the broker (with the hub's key) rejects its AUTH,
+    /// we answer N(AUTHENTICATION_FAILED) inside SK, as the real hub did, and nothing was allocated.
+    @Test func testRealClientWithWrongPSK_isRefusedWithAuthenticationFailed() throws {
+        let scenario = "psk-auth-failed"
+        let messages = try Self.messages(scenario)
+        let keys = try Self.keys(scenario)
+        let env = ExchangeEnvironment(configuration: try Self.configuration(), random: SystemRandom(), now: MonotonicTime(seconds: 2))
+        var sa = try Self.halfOpenSA(scenario, messages: messages, keys: keys)
+        let request = try #require(try messages.first {
+            let header = try IKEMessage.parse($0.bytes).header
+            return header.exchangeType == .ikeAuth && !header.isResponse
+        })
+        var out = Outcome()
+        sa.receive(try IKEMessage.parse(request.bytes), datagram: InboundDatagram(bytes: request.bytes, remote: Self.client, local: Self.hub),
+                   env: env, out: &out)
+        let auth = try #require(Harness.authRequest(out.effects))
+        #expect(auth.initiatorSignedOctets == keys["auth_i_octets"])
+        var broker = Harness()
+        broker.brokerPSK = Array("lab-psk-secret-0123456789".utf8)   // the hub's key, not the client's
+        let verdict = try broker.broker(auth)
+        guard case .rejected = verdict else { Issue.record("wrong PSK accepted"); return }
+        out = Outcome()
+        IKEAuthResponder.handle(authResult: verdict, sa: &sa, env: env, out: &out)
+        #expect(Harness.steps(out.effects) == ["deleteSession"])
+        let cipher = try EncryptedPayloadCipher(transforms: sa.keys.transforms, keys: sa.keys.keys, sender: .originalResponder)
+        let bytes = try #require(Harness.sent(out.effects).first)
+        let sk = try #require(try IKEMessage.parse(bytes).encryptedPayload)
+        let inner = try Payload.parseChain(try cipher.open(message: bytes, encryptedPayloadOffset: bytes.count - 4 - sk.body.count),
+                                           firstPayload: sk.innerFirstPayload)
+        #expect(Harness.notifies(inner) == [.authenticationFailed])
+        // The real hub's answer said the same.
+        let hubAnswer = try #require(try messages.first {
+            let header = try IKEMessage.parse($0.bytes).header
+            return header.exchangeType == .ikeAuth && header.isResponse
+        })
+        let hubSK = try #require(try IKEMessage.parse(hubAnswer.bytes).encryptedPayload)
+        let hubInner = try Payload.parseChain(try cipher.open(message: hubAnswer.bytes,
+                                                              encryptedPayloadOffset: hubAnswer.bytes.count - 4 - hubSK.body.count),
+                                              firstPayload: hubSK.innerFirstPayload)
+        #expect(Harness.notifies(hubInner) == Harness.notifies(inner))
     }
 }
