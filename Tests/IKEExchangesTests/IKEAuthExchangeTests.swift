@@ -231,3 +231,33 @@ import Testing
 extension TestInitiator.Suite: CustomTestStringConvertible {
     var testDescription: String { description }
 }
+
+/// One table, several peers: routing by SPI keeps their sessions apart.
+@Suite struct TableRoutingTests {
+    @Test func testTwoClientsAreRoutedBySPI_andDeletingOneKeepsTheOther() throws {
+        var harness = Harness()
+        let second = Endpoint(address: .v4(IPv4Address(0xcb00_7163)), port: 500)   // 203.0.113.99
+        var first = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        var other = try TestInitiator(suite: try Harness.suites()[1], endpoint: second, gateway: Harness.gateway)
+        let a = try harness.establish(&first)
+        try harness.initialExchange(&other)
+        var effects = harness.deliver(try other.request(.ikeAuth, Harness.ikeAuthPayloads(other, childSPI: 0xc0ff_ee99)), from: second)
+        let auth = try #require(Harness.authRequest(effects))
+        #expect(auth.session != a.session)
+        effects += harness.table.handle(authResult: try harness.broker(auth), session: auth.session, at: harness.now)
+        effects += harness.table.handle(addressResult: .assigned(AddressAssignment(lease: LeaseID(8), ipv4Address: IPv4Address(0x0a0a_0006))),
+                                        session: auth.session, at: harness.now)
+        effects += harness.table.handle(virtualAccessResult: .created(VirtualAccessInterface(index: 2)), session: auth.session, at: harness.now)
+        let installation = try #require(Harness.installation(effects))
+        _ = try other.open(Harness.sent(harness.table.handle(childSAInstallResult: .installed, session: auth.session,
+                                                             inboundSPI: installation.inbound.spi, at: harness.now)))
+        #expect(harness.table.snapshot(at: harness.now).count == 2)
+        // The first client leaves; the second still answers liveness on its own SA.
+        let gone = harness.deliver(try first.request(.informational, [.delete(.ikeSA)]))
+        #expect(Harness.sessionEnd(gone)?.session == a.session)
+        #expect(gone.contains { if case .releaseAddress(let r) = $0 { r.lease == LeaseID(7) } else { false } })
+        let live = harness.deliver(try other.request(.informational, []), from: second)
+        #expect(try other.open(Harness.sent(live)).payloads.isEmpty)
+        #expect(harness.table.snapshot(at: harness.now).map(\.session) == [auth.session])
+    }
+}
