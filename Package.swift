@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "IKEWire", targets: ["IKEWire"]),
         .library(name: "IKECrypto", targets: ["IKECrypto"]),
         .library(name: "FlexConfig", targets: ["FlexConfig"]),
+        .library(name: "IKEExchanges", targets: ["IKEExchanges"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ let package = Package(
         .target(name: "IKEWire", dependencies: ["HubVocabulary"]),
         .target(name: "IKECrypto", dependencies: ["HubVocabulary", "COpenSSL"]),
         .target(name: "FlexConfig", dependencies: ["HubVocabulary"], exclude: ["LINUX-ADDITIONS.md"]),
+        .target(name: "IKEExchanges", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
@@ -107,6 +109,7 @@ let package = Package(
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
+        .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),

@@ -1,0 +1,177 @@
+import HubVocabulary
+import IKECrypto
+import IKEWire
+
+/// What the engine asks the frontend to do. The engine performs no I/O: every datagram,
+/// request to another process and timer is one of these values, in the order to carry out.
+///
+/// Async steps (`authenticate`, `authorize`, `allocateAddress`, `createVirtualAccess`,
+/// `installChildSA`) are answered through the engine's matching `handle(…Result:)` input.
+/// The others need no answer.
+public enum IKEEffect: Sendable {
+    /// Send one datagram (a fragment counts as one).
+    case send(OutboundDatagram)
+    /// Ask the auth broker to check the initiator's AUTH and compute ours (DESIGN §2 step 1).
+    case authenticate(AuthRequest)
+    /// Ask the broker for the session's authorization attributes (step 2).
+    case authorize(AuthorizationRequest)
+    /// Ask addrd for an address for the CFG_REQUEST (step 3).
+    case allocateAddress(AddressRequest)
+    /// Give an allocated lease back.
+    case releaseAddress(AddressRelease)
+    /// Ask tunneld to clone a virtual-access interface (step 4).
+    case createVirtualAccess(VirtualAccessRequest)
+    /// Ask tunneld to remove the session's virtual-access interface.
+    case deleteVirtualAccess(VirtualAccessRelease)
+    /// Ask tunneld to install both directions of a CHILD_SA (step 5, and every rekey).
+    case installChildSA(ChildSAInstallation)
+    /// Ask tunneld to remove both directions of a CHILD_SA.
+    case deleteChildSA(ChildSARemoval)
+    /// Tell acctd the session started (step 6).
+    case accountingStart(AccountingStart)
+    /// Tell acctd the session stopped (counters come from tunneld).
+    case accountingStop(AccountingStop)
+    /// The session now lives on a rekeyed IKE SA (RFC 7296 §2.18).
+    case sessionMoved(SessionMove)
+    /// The IKE SA is gone. Every resource it held was released by the effects before this one.
+    case deleteSession(SessionEnd)
+    /// Call `handle(timer:at:)` with `timer` at `timer.deadline` (or later). A timer that
+    /// fires after it was replaced or is no longer needed is ignored, so none is cancelled.
+    case setTimer(IKETimer)
+    /// Something was refused or dropped: for the log and counters.
+    case protocolError(IKEProtocolError)
+    /// The established IKE SA changed (Message IDs, CHILD_SAs, keys): persist this
+    /// checkpoint in place of the session's previous one (DESIGN §4). Dropped with the
+    /// session at `deleteSession`.
+    case checkpoint(IKESACheckpoint)
+}
+
+/// A timer the frontend runs for the engine.
+public struct IKETimer: Hashable, Sendable, CustomStringConvertible {
+    /// What the timer is for.
+    public enum Kind: Hashable, Sendable {
+        /// Retransmit our outstanding request (RFC 7296 §2.4).
+        case retransmission
+        /// Check liveness after a silence (DPD).
+        case deadPeerDetection
+        /// Give up on a half-open SA.
+        case halfOpenExpiry
+        /// Rekey the IKE SA (soft lifetime).
+        case ikeSARekey
+        /// Rekey the CHILD_SA with this inbound SPI (soft lifetime).
+        case childSARekey(inboundSPI: UInt32)
+        /// The IKE SA reached its lifetime without a rekey: end the session.
+        case ikeSAExpiry
+        /// The CHILD_SA reached its lifetime without a rekey: delete it.
+        case childSAExpiry(inboundSPI: UInt32)
+    }
+
+    /// Our SPI of the IKE SA (the table's key).
+    public var localSPI: IKESPI
+    public var kind: Kind
+    public var deadline: MonotonicTime
+
+    public init(localSPI: IKESPI, kind: Kind, deadline: MonotonicTime) {
+        self.localSPI = localSPI
+        self.kind = kind
+        self.deadline = deadline
+    }
+
+    public var description: String { "\(kind) of \(localSPI) at \(deadline)" }
+}
+
+// MARK: - Authentication
+
+/// How the initiator authenticates (RFC 7296 §2.15, §2.16). Kept an enum so that EAP
+/// and certificates add cases, not flags.
+public enum PeerAuthenticationMethod: Hashable, Sendable {
+    /// AUTH method 2 with a pre-shared key: the broker checks
+    /// `prf(prf(PSK, "Key Pad for IKEv2"), initiatorSignedOctets)`.
+    case sharedKey(AuthenticationPayload)
+    /// A signature AUTH (methods 1, 9–11, 14) and the CERT payloads that came with it.
+    case signature(AuthenticationPayload, certificates: [CertificatePayload])
+}
+
+/// What goes to the auth broker for IKE_AUTH (DESIGN §2 step 1, STYLE §13). The frontend
+/// holds SK_pi/SK_pr, so it computes the MACedIDFor* values itself; the broker gets the
+/// complete signed octets and never an IKE SA key:
+///
+/// - `initiatorSignedOctets` = RealMessage1 ‖ Nr ‖ prf(SK_pi, RestOfInitIDPayload)
+/// - `responderSignedOctets` = RealMessage2 ‖ Ni ‖ prf(SK_pr, RestOfRespIDPayload)
+///
+/// (RFC 7296 §2.15; RealMessage1/2 are the IKE_SA_INIT request and response octets
+/// exactly as received and sent.) The broker answers with the responder's AUTH payload.
+public struct AuthRequest: Hashable, Sendable {
+    public var session: SessionID
+    public var ikeSA: IKESAIdentifier
+    public var peer: Endpoint
+    public var local: Endpoint
+    /// IDi as received.
+    public var initiatorIdentity: PeerIdentity
+    /// IDr as we send it (the responder AUTH covers it).
+    public var responderIdentity: PeerIdentity
+    /// IDr the initiator asked for, if any (RFC 7296 §2.15 "IDr" in the request).
+    public var requestedResponderIdentity: PeerIdentity?
+    public var method: PeerAuthenticationMethod
+    /// The IKE SA's PRF, which both AUTH values use.
+    public var prf: PseudorandomFunction
+    public var initiatorSignedOctets: [UInt8]
+    public var responderSignedOctets: [UInt8]
+}
+
+/// The broker's answer to ``AuthRequest``.
+public enum AuthResult: Hashable, Sendable {
+    /// The initiator's AUTH verified; `responderAuthentication` is our AUTH payload.
+    case authenticated(AuthSuccess)
+    /// Wrong key, bad signature, unknown identity: AUTHENTICATION_FAILED.
+    case rejected(reason: String)
+}
+
+/// A successful authentication.
+public struct AuthSuccess: Hashable, Sendable {
+    public var responderAuthentication: AuthenticationPayload
+    /// The user name for authorization and accounting (defaults to the IDi text).
+    public var username: String?
+
+    public init(responderAuthentication: AuthenticationPayload, username: String? = nil) {
+        self.responderAuthentication = responderAuthentication
+        self.username = username
+    }
+}
+
+/// Step 2: what the broker gets to authorize the session.
+public struct AuthorizationRequest: Hashable, Sendable {
+    public var session: SessionID
+    public var identity: PeerIdentity
+    public var username: String?
+}
+
+/// The broker's authorization answer.
+public enum AuthorizationResult: Hashable, Sendable {
+    case authorized(SessionAuthorization)
+    /// Authorization refused: AUTHENTICATION_FAILED to the peer.
+    case rejected(reason: String)
+}
+
+/// Merged authorization attributes (user > group > cached) that the engine uses.
+public struct SessionAuthorization: Hashable, Sendable {
+    /// Attributes pushed in CFG_REPLY (DNS, domain, split include, banner …).
+    public var pushedAttributes: [ConfigurationAttribute]
+    /// Framed-IP-Address, passed to addrd.
+    public var framedIPv4Address: IPv4Address?
+    /// Framed-Pool / `pool` name, passed to addrd.
+    public var poolName: String?
+    /// Virtual-template number, passed to tunneld.
+    public var virtualTemplate: Int?
+    /// RADIUS Class values to echo in accounting.
+    public var accountingClass: [[UInt8]]
+
+    public init(pushedAttributes: [ConfigurationAttribute] = [], framedIPv4Address: IPv4Address? = nil,
+                poolName: String? = nil, virtualTemplate: Int? = nil, accountingClass: [[UInt8]] = []) {
+        self.pushedAttributes = pushedAttributes
+        self.framedIPv4Address = framedIPv4Address
+        self.poolName = poolName
+        self.virtualTemplate = virtualTemplate
+        self.accountingClass = accountingClass
+    }
+}

@@ -1,0 +1,352 @@
+import HubVocabulary
+import IKECrypto
+import IKEWire
+
+/// IKE_AUTH, responder side, with the session setup of DESIGN §2 (RFC 7296 §1.2, §2.15):
+///
+/// ```
+/// HDR, SK {IDi, [CERT+], [N(INITIAL_CONTACT)], [IDr], AUTH, [CP(CFG_REQUEST)], SAi2, TSi, TSr}  -->
+///   .authenticate → [.authorize] → [.allocateAddress] → .createVirtualAccess → .installChildSA
+///                            <--  HDR, SK {IDr, AUTH, [CP(CFG_REPLY)], SAr2, TSi, TSr}
+///   .accountingStart
+/// ```
+///
+/// Each step waits for its result input. A failure before AUTH is known answers
+/// `N(error)` alone and drops the SA; a failure after it answers `IDr, AUTH, N(error)`
+/// (RFC 7296 §1.2: the IKE SA exists without a CHILD_SA), releases what was allocated,
+/// and deletes the IKE SA, since a remote-access session without a tunnel is of no use.
+enum IKEAuthResponder {
+    // MARK: - Request
+
+    static func receive(_ payloads: [Payload], message: IKEMessage, datagram: InboundDatagram, sa: inout IKESA,
+                        env: ExchangeEnvironment, out: inout Outcome) throws(IKEProtocolError) {
+        let messageID = message.header.messageID
+        let place = sa.place(.ikeAuth, messageID)
+        do {
+            try MessageRules.verify(message, innerPayloads: payloads, against: MessageRules.ikeAuthInitialRequest)
+        } catch {
+            throw .malformed(error, place: place)
+        }
+        let contents = try parse(payloads, place: place)
+        guard let authentication = contents.authentication else {
+            // No AUTH = the initiator wants EAP (RFC 7296 §2.16); not offered yet.
+            throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
+                                   reason: "IKE_AUTH without AUTH asks for EAP, which this profile does not offer")
+        }
+        let responderID = IdentificationPayload(identity: env.configuration.localIdentity)
+        let identifier = sa.identifier, sessionID = sa.sessionID, keys = sa.keys
+        let remote = sa.remote, local = sa.local
+        let request: AuthRequest = try sa.transition { (phase) throws(IKEProtocolError) -> AuthRequest in
+            guard case .awaitingAuth(let state) = phase else {
+                throw .unexpected("IKE_AUTH request in state \(phase.name)", place: place)
+            }
+            let prf = keys.transforms.prf
+            let macedI: [UInt8], macedR: [UInt8]
+            do throws(IKECryptoError) {
+                macedI = try prf.compute(key: keys.keys.skPi, data: contents.initiatorID.bodyBytes).revealedBytes()
+                macedR = try prf.compute(key: keys.keys.skPr, data: responderID.bodyBytes).revealedBytes()
+            } catch {
+                throw .crypto(error, place: place)
+            }
+            let method: PeerAuthenticationMethod = authentication.method == .sharedKeyMessageIntegrityCode
+                ? .sharedKey(authentication) : .signature(authentication, certificates: contents.certificates)
+            phase = .authenticating(Authenticating(
+                initial: state.initial, request: contents, messageID: messageID, replyRemote: datagram.remote,
+                replyLocal: datagram.local, responderID: responderID, step: .authenticating))
+            return AuthRequest(
+                session: sessionID, ikeSA: identifier, peer: remote, local: local,
+                initiatorIdentity: contents.initiatorID.identity, responderIdentity: responderID.identity,
+                requestedResponderIdentity: contents.requestedResponderID?.identity, method: method, prf: prf,
+                initiatorSignedOctets: state.initial.requestBytes + state.initial.responderNonce + macedI,
+                responderSignedOctets: state.initial.responseBytes + state.initial.initiatorNonce + macedR)
+        }
+        sa.window.processing = messageID
+        out.effects.append(.authenticate(request))
+    }
+
+    private static func parse(_ payloads: [Payload], place: ErrorPlace) throws(IKEProtocolError) -> IKEAuthRequestContents {
+        var idi: IdentificationPayload?
+        var contents = IKEAuthRequestContents(
+            initiatorID: IdentificationPayload(identity: PeerIdentity(kind: .null, data: [])), certificates: [],
+            initiatorSelectors: [], responderSelectors: [], initialContact: false, transportModeRequested: false)
+        for payload in payloads {
+            switch payload {
+            case .identificationInitiator(let id): idi = id
+            case .identificationResponder(let id): contents.requestedResponderID = id
+            case .authentication(let auth): contents.authentication = auth
+            case .certificate(let cert): contents.certificates.append(cert)
+            case .configuration(let cp): contents.configuration = cp
+            case .securityAssociation(let sa): contents.securityAssociation = sa
+            case .trafficSelectorInitiator(let ts): contents.initiatorSelectors = ts.addressRanges
+            case .trafficSelectorResponder(let ts): contents.responderSelectors = ts.addressRanges
+            case .notify(let notify):
+                switch notify.notifyType {
+                case .initialContact: contents.initialContact = true
+                case .useTransportMode: contents.transportModeRequested = true
+                default: break   // ESP_TFC_PADDING_NOT_SUPPORTED: we never pad; others are status we ignore
+                }
+            default: break
+            }
+        }
+        guard let idi else {
+            throw IKEProtocolError(.malformedMessage, notify: .invalidSyntax, place: place, reason: "no IDi")
+        }
+        contents.initiatorID = idi
+        return contents
+    }
+
+    // MARK: - Step results
+
+    static func handle(authResult: AuthResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
+        guard case .authenticating(var state) = sa.phase, state.step == .authenticating else { return }
+        switch authResult {
+        case .rejected(let reason):
+            // RFC 7296 §2.21.2: AUTHENTICATION_FAILED, and the IKE SA is not created.
+            out.effects.append(.protocolError(IKEProtocolError(.authenticationFailed, notify: .authenticationFailed,
+                                                               place: sa.place(.ikeAuth, state.messageID), reason: reason)))
+            sa.sendErrorResponse(exchange: .ikeAuth, messageID: state.messageID, notify: .authenticationFailed,
+                                 remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
+            sa.finish(reason: .authenticationFailed, out: &out)
+        case .authenticated(let success):
+            state.authentication = success
+            if state.request.initialContact {
+                out.actions.append(.endOtherSessions(identity: state.request.initiatorID.identity, keeping: sa.sessionID))
+            }
+            if env.configuration.requiresAuthorization {
+                state.step = .authorizing
+                sa.phase = .authenticating(state)
+                out.effects.append(.authorize(AuthorizationRequest(session: sa.sessionID, identity: state.request.initiatorID.identity,
+                                                                   username: username(state))))
+            } else {
+                continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
+            }
+        }
+    }
+
+    static func handle(authorizationResult: AuthorizationResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
+        guard case .authenticating(var state) = sa.phase, state.step == .authorizing else { return }
+        switch authorizationResult {
+        case .rejected(let reason):
+            out.effects.append(.protocolError(IKEProtocolError(.authenticationFailed, notify: .authenticationFailed,
+                                                               place: sa.place(.ikeAuth, state.messageID), reason: reason)))
+            sa.sendErrorResponse(exchange: .ikeAuth, messageID: state.messageID, notify: .authenticationFailed,
+                                 remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
+            sa.finish(reason: .authorizationFailed, out: &out)
+        case .authorized(let authorization):
+            state.authorization = authorization
+            continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
+        }
+    }
+
+    private static func username(_ state: Authenticating) -> String? {
+        state.authentication?.username ?? state.request.initiatorID.identity.text
+    }
+
+    /// CHILD_SA proposal first (nothing allocated yet if it fails), then the address.
+    private static func continueAfterAuthorization(_ state: Authenticating, sa: inout IKESA, env: ExchangeEnvironment,
+                                                   out: inout Outcome) {
+        var state = state
+        let place = sa.place(.ikeAuth, state.messageID)
+        switch ProposalSelection.selectChild(offered: state.request.securityAssociation?.proposals ?? [],
+                                             configured: env.configuration.childProposals, keyExchangeGroup: nil,
+                                             inIKEAuth: true) {
+        case .selected(let proposal):
+            state.childProposal = proposal
+        case .invalidKE, .noProposal:
+            failAfterAuthentication(state, error: .noProposal("no acceptable ESP proposal in SAi2", place: place),
+                                    sa: &sa, env: env, out: &out)
+            return
+        }
+        let request = state.request.configuration.flatMap { $0.configurationType == .request ? $0 : nil }
+        let wantsIPv4 = request?.attributes.contains { $0.type == .internalIP4Address } ?? false
+        let wantsIPv6 = request?.attributes.contains { $0.type == .internalIP6Address } ?? false
+        if let request, wantsIPv4 || wantsIPv6 {
+            state.step = .allocatingAddress
+            sa.phase = .authenticating(state)
+            out.effects.append(.allocateAddress(AddressRequest(
+                session: sa.sessionID, identity: state.request.initiatorID.identity, username: username(state),
+                requestedAttributes: request.attributes, wantsIPv4: wantsIPv4, wantsIPv6: wantsIPv6,
+                framedIPv4Address: state.authorization?.framedIPv4Address, poolName: state.authorization?.poolName)))
+            return
+        }
+        if env.configuration.requiresConfigurationRequest {
+            failAfterAuthentication(state, error: IKEProtocolError(.failedCPRequired, notify: .failedCPRequired, place: place,
+                                                                   reason: "no CFG_REQUEST for an address"),
+                                    sa: &sa, env: env, out: &out)
+            return
+        }
+        requestVirtualAccess(state, sa: &sa, out: &out)
+    }
+
+    static func handle(addressResult: AddressResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
+        guard case .authenticating(var state) = sa.phase, state.step == .allocatingAddress else {
+            // A late answer: never keep a lease nobody uses (a duplicate of ours is ignored).
+            if case .assigned(let assignment) = addressResult, sa.heldLease != assignment.lease {
+                out.effects.append(.releaseAddress(AddressRelease(session: sa.sessionID, lease: assignment.lease)))
+            }
+            return
+        }
+        switch addressResult {
+        case .failed(let reason):
+            failAfterAuthentication(state, error: IKEProtocolError(.internalAddressFailure, notify: .internalAddressFailure,
+                                                                   place: sa.place(.ikeAuth, state.messageID), reason: reason),
+                                    sa: &sa, env: env, out: &out)
+        case .assigned(let assignment):
+            state.address = assignment
+            requestVirtualAccess(state, sa: &sa, out: &out)
+        }
+    }
+
+    private static func requestVirtualAccess(_ state: Authenticating, sa: inout IKESA, out: inout Outcome) {
+        var state = state
+        state.step = .creatingVirtualAccess
+        sa.phase = .authenticating(state)
+        out.effects.append(.createVirtualAccess(VirtualAccessRequest(
+            session: sa.sessionID, virtualTemplate: state.authorization?.virtualTemplate,
+            ipv4Address: state.address?.ipv4Address, ipv6Address: state.address?.ipv6Address)))
+    }
+
+    static func handle(virtualAccessResult: VirtualAccessResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
+        guard case .authenticating(var state) = sa.phase, state.step == .creatingVirtualAccess else {
+            if case .created(let interface) = virtualAccessResult, sa.heldVirtualAccess != interface {
+                out.effects.append(.deleteVirtualAccess(VirtualAccessRelease(session: sa.sessionID, interface: interface)))
+            }
+            return
+        }
+        let place = sa.place(.ikeAuth, state.messageID)
+        switch virtualAccessResult {
+        case .failed(let reason):
+            failAfterAuthentication(state, error: .noProposal("virtual-access not created: \(reason)", place: place),
+                                    sa: &sa, env: env, out: &out)
+        case .created(let interface):
+            state.virtualAccess = interface
+            requestInstallation(state, sa: &sa, env: env, out: &out)
+        }
+    }
+
+    /// Traffic selectors (RFC 7296 §2.9), our SPI and KEYMAT from the IKE SA (§2.17), then tunneld.
+    private static func requestInstallation(_ state: Authenticating, sa: inout IKESA, env: ExchangeEnvironment,
+                                            out: inout Outcome) {
+        var state = state
+        let place = sa.place(.ikeAuth, state.messageID)
+        guard let proposal = state.childProposal else { return }
+        let assigned = [state.address?.ipv4Address.map(IPAddress.v4), state.address?.ipv6Address.map(IPAddress.v6)]
+            .compactMap { $0 }
+        let remoteSelectors = assigned.isEmpty
+            ? TrafficSelectorNarrowing.narrow(state.request.initiatorSelectors, to: env.configuration.initiatorSelectors)
+            : TrafficSelectorNarrowing.narrowToAssigned(state.request.initiatorSelectors, assigned: assigned)
+        let localSelectors = TrafficSelectorNarrowing.narrow(state.request.responderSelectors,
+                                                             to: env.configuration.protectedSelectors)
+        guard !remoteSelectors.isEmpty, !localSelectors.isEmpty else {
+            failAfterAuthentication(state, error: .tsUnacceptable(
+                "TSi \(state.request.initiatorSelectors) / TSr \(state.request.responderSelectors) outside policy", place: place),
+                                    sa: &sa, env: env, out: &out)
+            return
+        }
+        do {
+            let inboundSPI = try env.random.childSPI()
+            let keymat = try ChildKeyMaterial.derive(transforms: proposal.transforms, prf: sa.keys.transforms.prf,
+                                                     skD: sa.keys.keys.skD, initiatorNonce: state.initial.initiatorNonce,
+                                                     responderNonce: state.initial.responderNonce)
+            let child = ChildSA(inboundSPI: inboundSPI, outboundSPI: proposal.peerSPI, proposal: proposal,
+                                localSelectors: localSelectors, remoteSelectors: remoteSelectors, createdAt: env.now,
+                                lifetimeSeconds: env.configuration.lifetimes.childSASeconds)
+            state.plannedChild = child
+            state.step = .installingChildSA
+            sa.phase = .authenticating(state)
+            out.effects.append(.installChildSA(installation(for: child, keymat: keymat, weInitiated: false, sa: sa,
+                                                            virtualAccess: state.virtualAccess, replaces: nil)))
+        } catch {
+            failAfterAuthentication(state, error: .crypto(error, place: place), sa: &sa, env: env, out: &out)
+        }
+    }
+
+    /// The tunneld request for `child`; `weInitiated` says which KEYMAT half is inbound.
+    static func installation(for child: ChildSA, keymat: ChildKeyMaterial, weInitiated: Bool, sa: IKESA,
+                             virtualAccess: VirtualAccessInterface?, replaces: UInt32?) -> ChildSAInstallation {
+        let inbound = weInitiated ? keymat.responderToInitiator : keymat.initiatorToResponder
+        let outbound = weInitiated ? keymat.initiatorToResponder : keymat.responderToInitiator
+        return ChildSAInstallation(
+            session: sa.sessionID, ikeSA: sa.identifier, virtualAccess: virtualAccess,
+            inbound: ChildSADirection(spi: child.inboundSPI, encryptionKey: inbound.encryption, integrityKey: inbound.integrity),
+            outbound: ChildSADirection(spi: child.outboundSPI, encryptionKey: outbound.encryption, integrityKey: outbound.integrity),
+            transforms: child.proposal.transforms, extendedSequenceNumbers: child.proposal.extendedSequenceNumbers,
+            localSelectors: child.localSelectors, remoteSelectors: child.remoteSelectors, local: sa.local, remote: sa.remote,
+            encapsulation: sa.nat.natDetected ? .udp : .none, lifetimeSeconds: child.lifetimeSeconds, replacesInboundSPI: replaces)
+    }
+
+    static func handle(childSAInstallResult result: ChildSAInstallResult, sa: inout IKESA, env: ExchangeEnvironment,
+                       out: inout Outcome) {
+        guard case .authenticating(var state) = sa.phase, state.step == .installingChildSA,
+              let child = state.plannedChild, let success = state.authentication else { return }
+        let place = sa.place(.ikeAuth, state.messageID)
+        if case .failed(let reason) = result {
+            state.plannedChild = nil   // nothing installed
+            failAfterAuthentication(state, error: .noProposal("CHILD_SA not installed: \(reason)", place: place),
+                                    sa: &sa, env: env, out: &out)
+            return
+        }
+        var payloads: [Payload] = [
+            .identificationResponder(state.responderID),
+            .authentication(success.responderAuthentication),
+            .securityAssociation(SecurityAssociationPayload(proposals: [child.proposal.responseProposal(spi: child.inboundSPI)])),
+            .trafficSelectorInitiator(TrafficSelectorPayload(child.remoteSelectors)),
+            .trafficSelectorResponder(TrafficSelectorPayload(child.localSelectors)),
+        ]
+        if let request = state.request.configuration, request.configurationType == .request {
+            payloads.append(.configuration(ConfigurationReply.build(request: request, assignment: state.address,
+                                                                    authorization: state.authorization)))
+        }
+        do {
+            try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads, remote: state.replyRemote,
+                                local: state.replyLocal, env: env, out: &out)
+        } catch {
+            out.effects.append(.protocolError(error))
+            sa.tearDown(reason: .setupFailed(.noProposalChosen), out: &out)
+            return
+        }
+        let session = SessionResources(identity: state.request.initiatorID.identity, username: username(state),
+                                       address: state.address, virtualAccess: state.virtualAccess,
+                                       authorization: state.authorization, accountingStarted: true, establishedAt: env.now)
+        sa.phase = .established(Established(session: session, children: [child]))
+        out.effects.append(.accountingStart(AccountingStart(
+            session: sa.sessionID, identity: session.identity, username: session.username, peer: sa.remote,
+            framedIPv4Address: state.address?.ipv4Address, framedIPv6Address: state.address?.ipv6Address,
+            accountingClass: state.authorization?.accountingClass ?? [])))
+        sa.timers[.halfOpenExpiry] = nil
+        sa.armEstablishedTimers(env: env, out: &out)
+    }
+
+    /// After AUTH succeeded: `IDr, AUTH, N(error)`, release in reverse, then Delete the IKE SA.
+    static func failAfterAuthentication(_ state: Authenticating, error: IKEProtocolError, sa: inout IKESA,
+                                        env: ExchangeEnvironment, out: inout Outcome) {
+        out.effects.append(.protocolError(error))
+        var payloads: [Payload] = [.identificationResponder(state.responderID)]
+        if let success = state.authentication { payloads.append(.authentication(success.responderAuthentication)) }
+        payloads.append(.notify(NotifyPayload(type: error.notify ?? .noProposalChosen, data: error.notifyData)))
+        try? sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads, remote: state.replyRemote,
+                             local: state.replyLocal, env: env, out: &out)
+        sa.releasePartialSetup(state, out: &out)
+        sa.startDelete(reason: .setupFailed(error.notify ?? .noProposalChosen), env: env, out: &out)
+    }
+}
+
+extension IKESA {
+    /// The lease this SA's session holds or is setting up with.
+    var heldLease: LeaseID? {
+        switch phase {
+        case .authenticating(let state): state.address?.lease
+        case .established(let state): state.session.address?.lease
+        default: nil
+        }
+    }
+
+    /// The virtual-access interface this SA's session holds.
+    var heldVirtualAccess: VirtualAccessInterface? {
+        switch phase {
+        case .authenticating(let state): state.virtualAccess
+        case .established(let state): state.session.virtualAccess
+        default: nil
+        }
+    }
+}
