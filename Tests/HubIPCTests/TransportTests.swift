@@ -67,7 +67,7 @@ import ZeroMQ
                                          executions: executions)
         let client = try IPCClient(connectingTo: server.boundEndpoints[0], context: context, logger: capture.logger())
         // Each attempt waits 100 ms; the server takes 450 ms: the request is sent 4-5 times.
-        let policy = RetryPolicy(deadline: .seconds(3), attemptTimeout: .milliseconds(100), maximumAttempts: 8)
+        let policy = RetryPolicy(deadline: .seconds(5), attemptTimeout: .milliseconds(100), maximumAttempts: 50)
         let reply = try await client.request(Self.echo("allocate", delay: 450), idempotent: false, policy: policy)
         guard case .echoReply(let echo) = reply.body else {
             Issue.record("no echo reply")
