@@ -69,6 +69,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "HubLauncher", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
         .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
         .executableTarget(name: "ikehub-ike", dependencies: ["HubDaemon"]),
@@ -78,7 +81,8 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
-            "HubVocabulary", "FlexConfig", "IKEWire",
+            "HubVocabulary", "FlexConfig", "IKEWire", "HubLauncher",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
@@ -98,7 +102,7 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HubIPCTests", dependencies: [
-            "HubIPC", "HubDaemon", "HubVocabulary", "ZeroMQ",
+            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),
