@@ -86,7 +86,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
-            "HubVocabulary", "IKEWire", "IKECrypto",
+            "HubVocabulary", "IKEWire", "IKECrypto", "HubIPC", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -3,5 +3,6 @@ import ArgumentParser
 extension IKEHubBench {
     /// Every benchmark subcommand.
     static let registeredBenchmarks: [any ParsableCommand.Type] = [
+        IPCBenchmark.self,
     ]
 }
