@@ -242,23 +242,31 @@ final class WorkerCore: @unchecked Sendable {
             send([token, EnvelopeCodec.encode(envelope.errorReply(.noSuchService, "\(configuration.name) does not offer \(envelope.service)"))])
             return
         }
-        inFlight += 1
         let deadline = envelope.deadlineMs > 0 ? MonotonicTime.now().adding(milliseconds: UInt64(envelope.deadlineMs)) : nil
         let request = IPCRequest(envelope: envelope, deadline: deadline)
+        if let body = service.answerImmediately(request) {
+            finish(token: token, key: key, reply: EnvelopeCodec.encode(envelope.reply(body)))
+            return
+        }
+        inFlight += 1
         let loop = self.loop
         Task {
             let body = await service.handle(request)
             let reply = EnvelopeCodec.encode(envelope.reply(body))
             loop.execute { [self] in
                 inFlight -= 1
-                if key.isEmpty {
-                    send([token, reply])
-                } else {
-                    let latest = replies.complete(key, reply: reply) ?? token
-                    send([latest, reply])
-                    if latest != token { send([token, reply]) }
-                }
+                finish(token: token, key: key, reply: reply)
             }
+        }
+    }
+
+    private func finish(token: [UInt8], key: [UInt8], reply: [UInt8]) {
+        if key.isEmpty {
+            send([token, reply])
+        } else {
+            let latest = replies.complete(key, reply: reply) ?? token
+            send([latest, reply])
+            if latest != token { send([token, reply]) }
         }
     }
 }

@@ -53,6 +53,13 @@ struct IPCBenchmark: AsyncParsableCommand {
                 print(line.joined(separator: " "))
             }
         }
+        let direct = try await BrokerRun.measureDirect(requests: requests, window: window)
+        print(["point-to-point, no broker (health → ikehub-addrd)".padding(toLength: 42, withPad: " ", startingAt: 0),
+               Self.thousands(direct.requestsPerSecond).leftPadded(4),
+               Self.thousands(direct.requestsPerSecond * 2).leftPadded(18),
+               String(format: "%.0f", direct.p50Microseconds).leftPadded(8),
+               String(format: "%.0f", direct.p99Microseconds).leftPadded(8),
+               String(format: "%.1f×", raw / max(direct.requestsPerSecond * 2, 1)).leftPadded(8)].joined(separator: " "))
         print("")
         print("vs raw = raw msgs/s ÷ broker msgs/s (each broker request is 4 hops: caller→broker→worker→broker→caller)")
     }
@@ -124,7 +131,27 @@ enum BrokerRun {
         return try await drive(client, body: body, requests: requests, window: window)
     }
 
-    private static func drive(_ client: IPCClient, body: IPCv1Envelope.OneOf_Body, requests: Int, window: Int) async throws -> Result {
+    /// The same caller against one point-to-point IPCServer (`ikehub-addrd`'s
+    /// health endpoint): the cost of the caller and server without the broker hop.
+    static func measureDirect(requests: Int, window: Int) async throws -> Result {
+        let sandbox = "/tmp/ikehub-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: sandbox) }
+        let process = try spawn("ikehub-addrd", ["--runtime-dir", "\(sandbox)/run", "--state-dir", "\(sandbox)/state",
+                                                 "--log-level", "warning"])
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let context = try ZMQContext()
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/addrd.sock", context: context, logger: logger)
+        defer { client.close() }
+        let body = IPCv1Envelope.OneOf_Body.healthRequest(.init())
+        _ = try await drive(client, body: body, requests: min(requests, 5000), window: window, service: "")
+        return try await drive(client, body: body, requests: requests, window: window, service: "")
+    }
+
+    private static func drive(_ client: IPCClient, body: IPCv1Envelope.OneOf_Body, requests: Int, window: Int,
+                              service: String = "echo") async throws -> Result {
         let started = ContinuousClock.now
         let perTask = max(1, requests / window)
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -134,7 +161,7 @@ enum BrokerRun {
                     samples.reserveCapacity(perTask)
                     for _ in 0..<perTask {
                         let sent = ContinuousClock.now
-                        _ = try await client.request(body, service: "echo")
+                        _ = try await client.request(body, service: service)
                         let elapsed = ContinuousClock.now - sent
                         samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
                     }
