@@ -41,6 +41,15 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
+        .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "HubStorage", dependencies: ["CSQLite"]),
+        .target(name: "HubNetworking", dependencies: ["HubVocabulary", "CLinux"]),
+        .target(name: "Netlink", dependencies: ["HubVocabulary", "CLinux"]),
+
+        // MARK: - Process libraries (one per process; they talk only over IPC)
+        .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
+        .target(name: "Accounting", dependencies: ["HubVocabulary", "HubStorage", "RADIUS"]),
 
         // MARK: - IPC spine (DESIGN.md §3): schema, transport, daemon scaffolding, processes
         .target(name: "HubIPC", dependencies: [
@@ -65,7 +74,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "AuthWorker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -81,12 +90,12 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
-            "HubVocabulary", "FlexConfig", "IKEWire", "HubLauncher",
+            "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking", "HubLauncher",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
-            "HubVocabulary", "IKEWire", "IKECrypto", "HubIPC", "ZeroMQ",
+            "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -94,16 +103,25 @@ let package = Package(
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzIKEWire", dependencies: ["CFuzzerDriver", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .executableTarget(name: "FuzzFlexConfig", dependencies: ["CFuzzerDriver", "FlexConfig"]),
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
-        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors")]),
+        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
+        .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),
+        .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "RADIUS", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "HubNetworking", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
+        // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
+        .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HubIPCTests", dependencies: [
-            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ",
+            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),

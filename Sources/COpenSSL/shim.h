@@ -25,6 +25,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
+#include <openssl/dh.h>
 #include <openssl/bio.h>
 
 /* OPENSSL_free is a macro over CRYPTO_free(ptr, __FILE__, __LINE__). */
@@ -44,4 +45,9 @@ static inline void shim_sk_X509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(
 /* BIO_get_mem_data is a macro over BIO_ctrl. */
 static inline long shim_BIO_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
 /* EVP_PKEY_CTX_set_rsa_padding etc. are functions in 3.0, no shim needed. */
+/* The EVP_PKEY_fromdata selections are macros built from nested macros with
+ * `|`; spelled out once here so Swift sees plain constants. */
+static const int SHIM_EVP_PKEY_KEY_PARAMETERS = EVP_PKEY_KEY_PARAMETERS;
+static const int SHIM_EVP_PKEY_PUBLIC_KEY = EVP_PKEY_PUBLIC_KEY;
+static const int SHIM_EVP_PKEY_KEYPAIR = EVP_PKEY_KEYPAIR;
 #endif

@@ -3,6 +3,8 @@ import ArgumentParser
 extension IKEHubBench {
     /// Every benchmark subcommand.
     static let registeredBenchmarks: [any ParsableCommand.Type] = [
+        MicroBenchmark.self,
+        ConfigParseBenchmark.self,
         IPCBenchmark.self,
     ]
 }

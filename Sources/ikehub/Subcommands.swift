@@ -4,5 +4,7 @@ extension IKEHubCommand {
     /// Every `ikehub` subcommand, in the order `--help` lists them.
     static let registeredSubcommands: [any ParsableCommand.Type] = [
         RunCommand.self,
+        ConfigCommand.self,
+        LaunchCommand.self,
     ]
 }

@@ -1,2 +1,0 @@
-internal import CRadcli
-public enum RADIUS {}

@@ -1,0 +1,117 @@
+# Tests/Scenarios/lib.sh — sourced by scenario setup/teardown scripts and run.sh.
+# Every name carries the run's prefix so parallel runs and other tools never collide.
+SCENARIO_PREFIX=${SCENARIO_PREFIX:-ikh$$}
+NS_HUB=${NS_HUB:-$SCENARIO_PREFIX-hub}
+NS_CLI=${NS_CLI:-$SCENARIO_PREFIX-cli}
+NS_LAN=${NS_LAN:-$SCENARIO_PREFIX-lan}
+HUB_IP=10.99.0.1; CLI_IP=10.99.0.2; HUB_LO_IP=10.99.200.1; HL_IP=10.99.201.1; LAN_IP=10.99.201.2
+SCENARIO_STATE=${SCENARIO_STATE:-/tmp/$SCENARIO_PREFIX}
+CHARON_BIN=${CHARON_BIN:-/usr/sbin/charon-systemd}
+
+ns_of() {
+  case "$1" in
+    hub) echo "$NS_HUB" ;; client) echo "$NS_CLI" ;; lan) echo "$NS_LAN" ;;
+    *) echo "unknown host '$1'" >&2; return 1 ;;
+  esac
+}
+
+# skip "reason": a scenario that cannot run here says why and counts as skipped.
+skip() { echo "SKIP: $*"; exit 77; }
+
+require_root_and_tools() {
+  [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+  for tool in ip "$@"; do command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"; done
+}
+
+topology_up() {
+  mkdir -p "$SCENARIO_STATE"
+  for ns in "$NS_HUB" "$NS_CLI" "$NS_LAN"; do
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
+  done
+  ip link add hub0 netns "$NS_HUB" type veth peer name cli0 netns "$NS_CLI"
+  ip -n "$NS_HUB" addr add "$HUB_IP/20" dev hub0
+  ip -n "$NS_CLI" addr add "$CLI_IP/20" dev cli0
+  ip -n "$NS_HUB" link set hub0 up
+  ip -n "$NS_CLI" link set cli0 up
+  ip -n "$NS_HUB" addr add "$HUB_LO_IP/32" dev lo
+  ip link add hl0 netns "$NS_HUB" type veth peer name lan0 netns "$NS_LAN"
+  ip -n "$NS_HUB" addr add "$HL_IP/24" dev hl0
+  ip -n "$NS_LAN" addr add "$LAN_IP/24" dev lan0
+  ip -n "$NS_HUB" link set hl0 up
+  ip -n "$NS_LAN" link set lan0 up
+  ip -n "$NS_LAN" route add default via "$HL_IP"
+  ip netns exec "$NS_HUB" sysctl -qw net.ipv4.ip_forward=1
+  for ns in "$NS_HUB" "$NS_CLI" "$NS_LAN"; do
+    ip netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
+  done
+}
+
+topology_down() {
+  for ns in "$NS_HUB" "$NS_CLI" "$NS_LAN"; do ip netns delete "$ns" 2>/dev/null || true; done
+}
+
+# stop_pidfile FILE: SIGTERM the process named in FILE, SIGKILL after 5 s.
+stop_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$1"
+}
+
+# charon_start INST HOST SWANCTL_CONF: a private charon (kernel-libipsec) in HOST's namespace
+# with its own /run (bind mount), state under $SCENARIO_STATE/INST.
+charon_start() {
+  local inst=$1 host=$2 conf=$3 st="$SCENARIO_STATE/$1" ns; ns=$(ns_of "$host")
+  mkdir -p "$st/run" "$st/swanctl/conf.d"
+  cat > "$st/strongswan.conf" <<CONF
+charon-systemd {
+  journal {
+    default = -1
+  }
+}
+charon {
+  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr
+  filelog {
+    scenario {
+      path = $st/charon.log
+      time_format = %H:%M:%S
+      ike_name = yes
+      append = no
+      flush_line = yes
+      default = 1
+    }
+  }
+  install_routes = yes
+  plugins {
+    vici {
+      socket = unix://$st/run/charon.vici
+    }
+  }
+}
+swanctl {
+  socket = unix://$st/run/charon.vici
+}
+CONF
+  sed "s|@STATE@|$st|g" "$conf" > "$st/swanctl/swanctl.conf"
+  ip netns exec "$ns" unshare -m --propagation private \
+     sh -c 'mount --bind "$1/run" /run && exec env STRONGSWAN_CONF="$1/strongswan.conf" "$2"' \
+     sh "$st" "$CHARON_BIN" >"$st/charon.stdout" 2>&1 </dev/null &
+  echo $! > "$st/charon.pid"
+  for _ in $(seq 1 100); do [ -S "$st/run/charon.vici" ] && break; sleep 0.1; done
+  [ -S "$st/run/charon.vici" ] || { echo "charon $inst: no vici socket"; cat "$st/charon.stdout"; return 1; }
+  sw "$inst" --load-all --noprompt >"$st/load.log" 2>&1 || { cat "$st/load.log"; return 1; }
+}
+
+# sw INST ARGS…: swanctl against that charon.
+sw() {
+  local inst=$1 st="$SCENARIO_STATE/$1"; shift
+  STRONGSWAN_CONF="$st/strongswan.conf" SWANCTL_DIR="$st/swanctl" swanctl "$@" --uri "unix://$st/run/charon.vici"
+}
+
+charon_stop() { stop_pidfile "$SCENARIO_STATE/$1/charon.pid"; }
