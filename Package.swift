@@ -77,8 +77,11 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "AuthWorker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "HubLauncher", dependencies: [
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
@@ -90,11 +93,13 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
-            "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking",
+            "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking", "HubLauncher",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ikehub-bench", dependencies: [
-            "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig",
+            "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "ESPDataPlane",
         ]),
@@ -123,7 +128,7 @@ let package = Package(
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "HubIPCTests", dependencies: [
-            "HubIPC", "HubDaemon", "HubVocabulary", "ZeroMQ",
+            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),

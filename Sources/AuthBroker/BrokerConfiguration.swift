@@ -1,4 +1,4 @@
-public import HubIPC
+import HubIPC
 public import ZeroMQ
 
 /// Where the broker listens and how it treats workers.

@@ -11,7 +11,7 @@ extension BrokerCore {
             guard let frames = try? socket.receive() else { return }
             guard frames.count >= 2 else { continue }
             let id = frames[0]
-            if workers[id] != nil { workers[id]?.lastHeard = .now() }
+            workers[id]?.lastHeard = .now()
             if frames.count == 3 {
                 workerReplied(id, token: frames[1], bytes: frames[2])
             } else {
@@ -30,14 +30,17 @@ extension BrokerCore {
             metrics.lateReplies.increment()
             return
         }
+        let worker = workers[id]
         workers[id]?.answered += 1
         var reply = bytes
-        if workers[id]?.conversational.contains(request.service) == true {
+        if worker?.conversational.contains(request.service) == true {
             reply = conversationReply(request, bytes)
         }
         answer(token, with: reply)
-        if let services = workers[id]?.services { drainWaiting(services) }
-        if let worker = workers[id], worker.leaving, worker.outstanding.isEmpty { removeWorker(id) }
+        guard let worker else { return }
+        // Only services with requests waiting need a look (usually none).
+        if !waiting.isEmpty { drainWaiting(worker.services) }
+        if worker.leaving, workers[id]?.outstanding.isEmpty == true { removeWorker(id) }
     }
 
     /// A conversational reply: the pin ends with the conversation (any verdict

@@ -26,6 +26,9 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
     @Option(name: .customLong("broker-public-key"), help: "The broker's Z85 CURVE public key (tcp://).")
     public var brokerPublicKey: String?
 
+    @Option(name: .customLong("psk-keyring"), help: "Keyring file (`<identity> <key>` lines, mode 0600): serve auth.psk.")
+    public var pskKeyring: String?
+
     public init() {}
 
     public func run() async throws {
@@ -41,10 +44,15 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                 }
                 configuration.security = CurveClientSecurity(keys: try WorkerKeyFile.read(file), serverPublicKey: serverKey)
             }
-            let services: [any WorkerService] = [
+            var services: [any WorkerService] = [
                 EchoService(workerName: workerName),
                 HealthService(process: workerName, epoch: context.epoch.value),
             ]
+            if let path = options.pskKeyring {
+                let keyring = try PreSharedKeyring(contentsOf: path)
+                context.logger.info("auth.psk: \(keyring.count) peers in the keyring")
+                services.append(PreSharedKeyService(keyring: keyring))
+            }
             let engine = try AuthWorkerEngine(configuration: configuration, services: services,
                                               context: context.zmq, logger: context.logger)
             return DaemonComponents(shutdown: { await engine.leave(reason: "graceful shutdown") })

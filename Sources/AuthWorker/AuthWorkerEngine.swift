@@ -42,8 +42,13 @@ public final class AuthWorkerEngine: Sendable {
             socket = try ZMQSocket(context: context, type: .dealer)
             try socket.setHighWaterMarks(send: 200_000, receive: 200_000)
             try socket.setReconnectInterval(milliseconds: 100, maximum: 1000)
-            // A fresh routing id per incarnation: a restarted worker is a new worker.
-            try socket.setRoutingID(Array("\(configuration.name)/\(getpid())/\(UInt32.random(in: 0...UInt32.max))".utf8.prefix(200)))
+            // A fresh routing id per incarnation (a restarted worker is a new
+            // worker): 8 random octets, short because the broker hashes it per message.
+            // The first octet is non-zero: ZeroMQ reserves ids starting with 0.
+            var generator = SystemRandomNumberGenerator()
+            var routingID = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            routingID[0] = routingID[0] | 1
+            try socket.setRoutingID(routingID)
             try configuration.security?.apply(to: socket)
             try socket.connect(configuration.brokerEndpoint)
         } catch {
@@ -242,23 +247,31 @@ final class WorkerCore: @unchecked Sendable {
             send([token, EnvelopeCodec.encode(envelope.errorReply(.noSuchService, "\(configuration.name) does not offer \(envelope.service)"))])
             return
         }
-        inFlight += 1
         let deadline = envelope.deadlineMs > 0 ? MonotonicTime.now().adding(milliseconds: UInt64(envelope.deadlineMs)) : nil
         let request = IPCRequest(envelope: envelope, deadline: deadline)
+        if let body = service.answerImmediately(request) {
+            finish(token: token, key: key, reply: EnvelopeCodec.encode(envelope.reply(body)))
+            return
+        }
+        inFlight += 1
         let loop = self.loop
         Task {
             let body = await service.handle(request)
             let reply = EnvelopeCodec.encode(envelope.reply(body))
             loop.execute { [self] in
                 inFlight -= 1
-                if key.isEmpty {
-                    send([token, reply])
-                } else {
-                    let latest = replies.complete(key, reply: reply) ?? token
-                    send([latest, reply])
-                    if latest != token { send([token, reply]) }
-                }
+                finish(token: token, key: key, reply: reply)
             }
+        }
+    }
+
+    private func finish(token: [UInt8], key: [UInt8], reply: [UInt8]) {
+        if key.isEmpty {
+            send([token, reply])
+        } else {
+            let latest = replies.complete(key, reply: reply) ?? token
+            send([latest, reply])
+            if latest != token { send([token, reply]) }
         }
     }
 }

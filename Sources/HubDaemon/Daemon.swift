@@ -1,6 +1,6 @@
 import Foundation
-public import HubIPC
-public import Logging
+import HubIPC
+import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle

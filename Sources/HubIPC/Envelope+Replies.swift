@@ -1,16 +1,17 @@
 import Foundation
+public import HubVocabulary
 
 extension IPCv1Envelope {
     /// A request envelope for `service` carrying `body`.
     public static func request(
-        _ body: IPCv1Envelope.OneOf_Body, service: String = "", session: [UInt8] = [],
+        _ body: IPCv1Envelope.OneOf_Body, service: String = "", session: SessionID? = nil,
         idempotencyKey: [UInt8] = []
     ) -> IPCv1Envelope {
         var envelope = IPCv1Envelope()
         envelope.schemaMajor = IPCSchema.major
         envelope.schemaMinor = IPCSchema.minor
         envelope.service = service
-        envelope.sessionID = Data(session)
+        if let session { envelope.sessionID = Data(session.bytes) }
         envelope.idempotencyKey = Data(idempotencyKey)
         envelope.body = body
         return envelope
@@ -53,13 +54,16 @@ extension IPCv1Envelope {
         reply(.unsupported(.with { $0.bodyFieldNumber = fieldNumber; $0.receiverMinor = IPCSchema.minor }))
     }
 
+    /// The session this message is about, if it names a well-formed one.
+    public var session: SessionID? { SessionID(bytes: [UInt8](sessionID)) }
+
     /// A one-line description for logs: body case, ids, sizes. Never the text
     /// format (which would print `SecretValue` octets).
     public var logSummary: String {
         var parts = [bodyName]
         if !service.isEmpty { parts.append("service=\(service)") }
         parts.append("corr=\(correlationID)")
-        if !sessionID.isEmpty { parts.append("session=\(sessionID.map { String(format: "%02x", $0) }.joined())") }
+        if !sessionID.isEmpty { parts.append("session=\(Hex.encode([UInt8](sessionID)))") }
         if attempt > 1 { parts.append("attempt=\(attempt)") }
         return parts.joined(separator: " ")
     }

@@ -6,5 +6,6 @@ extension IKEHubBench {
         MicroBenchmark.self,
         ConfigParseBenchmark.self,
         ESPBenchmark.self,
+        IPCBenchmark.self,
     ]
 }

@@ -5,5 +5,6 @@ extension IKEHubCommand {
     static let registeredSubcommands: [any ParsableCommand.Type] = [
         RunCommand.self,
         ConfigCommand.self,
+        LaunchCommand.self,
     ]
 }

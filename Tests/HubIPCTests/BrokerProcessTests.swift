@@ -112,7 +112,7 @@ import ZeroMQ
         let endpoint = "ipc://\(sandbox)/run/authd.sock"
 
         let v2 = try FixtureFiles.binary("future", "major2")
-        let refusals = try ProcessHarness.rawExchange(endpoint: endpoint, frames: [v2, v2, v2], expecting: 3)
+        let refusals = try await ProcessHarness.rawExchange(endpoint: endpoint, frames: [v2, v2, v2], expecting: 3)
         #expect(refusals.count == 3)
         for refusal in refusals {
             guard case .envelope(let reply) = try EnvelopeCodec.decode(refusal), case .error(let error) = reply.body else {
@@ -124,7 +124,7 @@ import ZeroMQ
         let lines = broker.log.split(separator: "\n").filter { $0.contains("peer speaks ikehub.ipc v2.0, this process v1.0") }
         #expect(lines.count == 1, "expected one clear log line, got: \(lines)")
 
-        let minor = try ProcessHarness.rawExchange(
+        let minor = try await ProcessHarness.rawExchange(
             endpoint: endpoint,
             frames: [try FixtureFiles.binary("future", "minor1_unknown_field"), try FixtureFiles.binary("future", "minor1_unknown_body")],
             expecting: 2)

@@ -41,6 +41,7 @@ final class SpawnedProcess: @unchecked Sendable {
         if process.isRunning { _ = Glibc.kill(pid, signal) }
     }
 
+    /// Polls without blocking a pool thread.
     func waitForExit(timeout: Duration = .seconds(10)) async -> Bool {
         let end = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
@@ -50,6 +51,7 @@ final class SpawnedProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     deinit {
+        // SIGKILL then reap: the wait is bounded by the kernel tearing the process down.
         kill()
         process.waitUntilExit()
     }
@@ -98,8 +100,13 @@ enum ProcessHarness {
         return names
     }
 
-    /// Sends raw frames on a DEALER and collects `count` replies (or fewer at the timeout).
-    static func rawExchange(endpoint: String, frames: [[UInt8]], expecting count: Int) throws -> [[UInt8]] {
+    /// Sends raw frames on a DEALER and collects `count` replies (or fewer at the
+    /// timeout), on a thread of its own (`offPool`).
+    static func rawExchange(endpoint: String, frames: [[UInt8]], expecting count: Int) async throws -> [[UInt8]] {
+        try await offPool { try blockingRawExchange(endpoint: endpoint, frames: frames, expecting: count) }
+    }
+
+    private static func blockingRawExchange(endpoint: String, frames: [[UInt8]], expecting count: Int) throws -> [[UInt8]] {
         let context = try ZMQContext()
         let dealer = try ZMQSocket(context: context, type: .dealer)
         try dealer.connect(endpoint)

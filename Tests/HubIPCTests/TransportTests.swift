@@ -67,7 +67,7 @@ import ZeroMQ
                                          executions: executions)
         let client = try IPCClient(connectingTo: server.boundEndpoints[0], context: context, logger: capture.logger())
         // Each attempt waits 100 ms; the server takes 450 ms: the request is sent 4-5 times.
-        let policy = RetryPolicy(deadline: .seconds(3), attemptTimeout: .milliseconds(100), maximumAttempts: 8)
+        let policy = RetryPolicy(deadline: .seconds(5), attemptTimeout: .milliseconds(100), maximumAttempts: 50)
         let reply = try await client.request(Self.echo("allocate", delay: 450), idempotent: false, policy: policy)
         guard case .echoReply(let echo) = reply.body else {
             Issue.record("no echo reply")
@@ -121,15 +121,8 @@ import ZeroMQ
         let context = try ZMQContext()
         let capture = LogCapture()
         let server = try Self.echoServer(directory.endpoint("echo"), context: context, logger: capture.logger())
-        let peer = try ZMQSocket(context: context, type: .dealer)
-        try peer.connect(server.boundEndpoints[0])
         let v2 = try FixtureFiles.binary("future", "major2")
-        for _ in 0..<3 { try peer.send([v2], dontWait: false) }
-        var poller = ZMQPoller([.socket(peer)])
-        var replies: [[UInt8]] = []
-        while replies.count < 3, !(try poller.wait(timeoutMilliseconds: 3000)).isEmpty {
-            while let frames = try peer.receive() { replies.append(frames[0]) }
-        }
+        let replies = try await ProcessHarness.rawExchange(endpoint: server.boundEndpoints[0], frames: [v2, v2, v2], expecting: 3)
         #expect(replies.count == 3)
         guard case .envelope(let reply) = try EnvelopeCodec.decode(replies[0]), case .error(let error) = reply.body else {
             Issue.record("refusal is not a v1 ErrorReply")
@@ -147,16 +140,13 @@ import ZeroMQ
         let context = try ZMQContext()
         let capture = LogCapture()
         let server = try Self.echoServer(directory.endpoint("echo"), context: context, logger: capture.logger())
-        let peer = try ZMQSocket(context: context, type: .dealer)
-        try peer.connect(server.boundEndpoints[0])
-        try peer.send([try FixtureFiles.binary("future", "minor1_unknown_field")], dontWait: false)
-        try peer.send([try FixtureFiles.binary("future", "minor1_unknown_body")], dontWait: false)
-        var poller = ZMQPoller([.socket(peer)])
+        let raw = try await ProcessHarness.rawExchange(
+            endpoint: server.boundEndpoints[0],
+            frames: [try FixtureFiles.binary("future", "minor1_unknown_field"), try FixtureFiles.binary("future", "minor1_unknown_body")],
+            expecting: 2)
         var replies: [UInt64: IPCv1Envelope] = [:]
-        while replies.count < 2, !(try poller.wait(timeoutMilliseconds: 3000)).isEmpty {
-            while let frames = try peer.receive(), case .envelope(let reply) = try EnvelopeCodec.decode(frames[0]) {
-                replies[reply.correlationID] = reply
-            }
+        for bytes in raw {
+            if case .envelope(let reply) = try EnvelopeCodec.decode(bytes) { replies[reply.correlationID] = reply }
         }
         guard case .echoReply(let echo) = replies[77]?.body else {
             Issue.record("the minor-1 echo was not served: \(String(describing: replies[77]?.bodyName))")

@@ -61,12 +61,14 @@ public final class IOLoop: @unchecked Sendable {
     /// Returns false if the loop has stopped; the work is then not run.
     @discardableResult
     public func execute(_ work: @escaping @Sendable () -> Void) -> Bool {
-        let accepted = mutex.withLock { inbox -> Bool in
-            guard !inbox.stopping else { return false }
+        // Only the first item after a drain needs a wake-up: the loop takes the
+        // whole inbox at once, so later items ride on the same wake-up.
+        let (accepted, needsWake) = mutex.withLock { inbox -> (Bool, Bool) in
+            guard !inbox.stopping else { return (false, false) }
             inbox.work.append(work)
-            return true
+            return (true, inbox.work.count == 1)
         }
-        if accepted { wake() }
+        if needsWake { wake() }
         return accepted
     }
 

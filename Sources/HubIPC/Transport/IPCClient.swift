@@ -1,4 +1,5 @@
 import Foundation
+public import HubVocabulary
 public import Logging
 import Synchronization
 public import ZeroMQ
@@ -52,13 +53,13 @@ public final class IPCClient: Sendable {
     ///
     /// - Parameters:
     ///   - service: the broker routes on it; empty for point-to-point servers.
-    ///   - session: the 16-octet SessionID the request is about, if any.
+    ///   - session: the session the request is about, if any.
     ///   - idempotent: false for requests that must not run twice (allocation, an
     ///     EAP round): they get a fresh idempotency key, and retries reuse it.
     /// - Returns: the reply envelope; an `ErrorReply` or `UnsupportedReply` body is
     ///   thrown as `IPCError.remote` / `.unsupportedByPeer` instead.
     public func request(
-        _ body: IPCv1Envelope.OneOf_Body, service: String = "", session: [UInt8] = [],
+        _ body: IPCv1Envelope.OneOf_Body, service: String = "", session: SessionID? = nil,
         idempotent: Bool = true, policy: RetryPolicy = .standard
     ) async throws(IPCError) -> IPCv1Envelope {
         var envelope = IPCv1Envelope.request(body, service: service, session: session,

@@ -1,4 +1,5 @@
 import Foundation
+import HubVocabulary
 public import Logging
 public import ZeroMQ
 
@@ -180,22 +181,6 @@ final class RefusalLog: @unchecked Sendable {  // loop-thread only
         let key = "\(peerMajor).\(peerMinor)/\(peer)"
         guard seen.count < 10_000, seen.insert(key).inserted else { return }
         logger.error("IPC peer refused: \(IPCError.unsupportedMajorVersion(peerMajor: peerMajor, peerMinor: peerMinor))",
-                     metadata: ["ipc.peer": "\(Hex(peer))"])
-    }
-}
-
-/// Lower-case hex of a routing id, for logs.
-struct Hex: CustomStringConvertible {
-    let bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-    var description: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
+                     metadata: ["ipc.peer": "\(Hex.encode(peer))"])
     }
 }
