@@ -51,6 +51,10 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["HubVocabulary", "CLinux"]),
 
         // MARK: - Process libraries (one per process; they talk only over IPC)
+        .target(name: "IKEFrontend", dependencies: [
+            "HubVocabulary", "IKEWire", "IKECrypto", "IKEExchanges", "FlexConfig", "HubNetworking", "HubIPC", "HubDaemon",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
         .target(name: "Accounting", dependencies: ["HubVocabulary", "HubStorage", "RADIUS"]),
 
@@ -86,7 +90,7 @@ let package = Package(
         ]),
         .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
         .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
-        .executableTarget(name: "ikehub-ike", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-ike", dependencies: ["IKEFrontend"]),
         .executableTarget(name: "ikehub-addrd", dependencies: ["HubDaemon"]),
         .executableTarget(name: "ikehub-tunneld", dependencies: ["HubDaemon"]),
         .executableTarget(name: "ikehub-acctd", dependencies: ["HubDaemon"]),
