@@ -17,6 +17,7 @@ final class NamespacePair: @unchecked Sendable {
     }
 
     init() throws {
+        Self.removeStale()
         let tag = String(getpid() % 100_000)
         broker = "ikh-b\(tag)"
         worker = "ikh-w\(tag)"
@@ -38,6 +39,25 @@ final class NamespacePair: @unchecked Sendable {
         // Deleting a namespace deletes the veth pair with it.
         try? Self.ip(["netns", "del", broker])
         try? Self.ip(["netns", "del", worker])
+    }
+
+    /// Deletes `ikh-b<pid>`/`ikh-w<pid>` namespaces left by a test run that was
+    /// killed before its cleanup ran (the pid no longer exists).
+    static func removeStale() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["netns", "list"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return }
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for line in listing.split(separator: "\n") {
+            let name = String(line.split(separator: " ").first ?? "")
+            guard name.hasPrefix("ikh-b") || name.hasPrefix("ikh-w"), let owner = Int32(name.dropFirst(5)),
+                  owner != getpid() % 100_000, kill(owner, 0) != 0 else { continue }
+            try? ip(["netns", "del", name])
+        }
     }
 
     /// `ip netns exec NS` as a spawn prefix: `ip` execs the program, so the PID
