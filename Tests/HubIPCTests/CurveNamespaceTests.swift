@@ -127,3 +127,45 @@ final class NamespacePair: @unchecked Sendable {
         _ = await broker.waitForExit()
     }
 }
+
+/// Workers over tcp:// join at run time: a key added to the allow-list file is
+/// admitted after SIGHUP, without restarting the broker.
+@Suite(.serialized) struct CurveAllowListReloadTests {
+    @Test func testWorkerWithNewKeyRegisters_whenAllowListIsReloadedBySIGHUP() async throws {
+        let sandbox = ProcessHarness.makeSandbox("zap-reload")
+        let arguments = ProcessHarness.daemonArguments(sandbox)
+        let brokerKeys = try CurveKeyPair.generate()
+        let workerKeys = try CurveKeyPair.generate()
+        FileManager.default.createFile(atPath: "\(sandbox)/broker.key", contents: Data((brokerKeys.secretKey + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(atPath: "\(sandbox)/late.key", contents: Data((workerKeys.secretKey + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        let allowFile = "\(sandbox)/allowed-workers"
+        FileManager.default.createFile(atPath: allowFile, contents: Data("# admitted worker keys\n".utf8))
+        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 30_000...50_000))"
+        let broker = try SpawnedProcess("ikehub-authd", arguments + [
+            "--workers-listen", endpoint, "--curve-secret-key-file", "\(sandbox)/broker.key",
+            "--allow-worker-keys-file", allowFile,
+        ], logDirectory: sandbox)
+        try await Task.sleep(for: .milliseconds(300))
+        let worker = try SpawnedProcess("ikehub-auth-worker", arguments + [
+            "--name", "late", "--broker", endpoint, "--curve-secret-key-file", "\(sandbox)/late.key",
+            "--broker-public-key", brokerKeys.publicKey,
+        ], logDirectory: sandbox, logName: "late")
+        let context = try ZMQContext()
+        let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/authd.sock", context: context, logger: LogCapture().logger())
+        #expect(await ProcessHarness.waitForWorkers(client, timeout: .seconds(2)) { !$0.isEmpty } == [])
+        #expect(broker.log.contains("ZAP refused CURVE key \(workerKeys.publicKey)"))
+
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: allowFile))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((workerKeys.publicKey + "\n").utf8))
+        try handle.close()
+        broker.kill(SIGHUP)
+        let names = await ProcessHarness.waitForWorkers(client, timeout: .seconds(10)) { $0 == ["late"] }
+        #expect(names == ["late"], "\(broker.log)")
+        #expect(broker.log.contains("worker allow-list reloaded: 1 keys"))
+        client.close()
+        _ = worker
+    }
+}
