@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "AuthWorker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
