@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
