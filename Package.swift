@@ -133,7 +133,7 @@ let package = Package(
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "TunnelManagerTests", dependencies: [
-            "TunnelManager", "HubIPC", "HubNetworking", "ESPDataPlane", "HubVocabulary", "HubTestSupport", "ZeroMQ",
+            "TunnelManager", "HubIPC", "HubNetworking", "ESPDataPlane", "FlexConfig", "HubVocabulary", "HubTestSupport", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HubIPCTests", dependencies: [
