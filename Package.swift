@@ -92,7 +92,12 @@ let package = Package(
         .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
         .executableTarget(name: "ikehub-ike", dependencies: ["IKEFrontend"]),
         .executableTarget(name: "ikehub-addrd", dependencies: ["HubDaemon"]),
-        .executableTarget(name: "ikehub-tunneld", dependencies: ["HubDaemon"]),
+        .target(name: "TunnelManager", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "HubNetworking", "Netlink", "ESPDataPlane", "FlexConfig", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ikehub-tunneld", dependencies: ["TunnelManager"]),
         .executableTarget(name: "ikehub-acctd", dependencies: ["HubDaemon"]),
 
         // MARK: - Executables
@@ -132,6 +137,10 @@ let package = Package(
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "TunnelManagerTests", dependencies: [
+            "TunnelManager", "HubIPC", "HubNetworking", "ESPDataPlane", "FlexConfig", "HubVocabulary", "HubTestSupport", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "HubIPCTests", dependencies: [
             "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
