@@ -1,4 +1,4 @@
-// ikehub-addrd: the daemon frame over IPC (its protocol library comes with its own issue).
-import HubDaemon
+// ikehub-addrd: the address manager (AddressManager library).
+import AddressManager
 
-await ProcessShell.main(name: "ikehub-addrd")
+await AddressServiceCommand.main(nil)
