@@ -3,7 +3,7 @@ import HubDaemon
 import HubIPC
 import HubVocabulary
 
-/// `ikehub-addrd`: the address manager daemon. Pools come from `--config`, leases live in
+/// `ikehub-addrd`: the address manager daemon. Pools come from `--config` (none without it), leases live in
 /// `<state-dir>/ikehub-addrd/leases.db`, requests arrive on `ipc://<runtime-dir>/addrd.sock`.
 public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
     public static let configuration = CommandConfiguration(
@@ -19,10 +19,13 @@ public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
     public func run() async throws {
         let options = self
         try await Daemon.run(name: "ikehub-addrd", options: daemon) { context in
-            guard let file = options.daemon.configurationFile else {
-                throw ValidationError("ikehub-addrd needs --config (the file with the ip local pool lines)")
+            // Without a configuration there are no pools: only Framed-IP leases are served.
+            var pools: [AddressPool] = []
+            if let file = options.daemon.configurationFile {
+                pools = try AddressPool.pools(inFile: file)
+            } else {
+                context.logger.warning("no --config: no address pools; only Framed-IP-Address leases are recorded")
             }
-            let pools = try AddressPool.pools(inFile: file)
             let store = try LeaseStore(path: context.stateDirectory.path + "/leases.db")
             let allocator = try AddressAllocator(pools: pools, store: store, clock: SystemWallClock())
             if allocator.undecodableLeaseCount > 0 {

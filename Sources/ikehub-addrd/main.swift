@@ -1,4 +1,0 @@
-// ikehub-addrd: the address manager (AddressManager library).
-import AddressManager
-
-await AddressServiceCommand.main(nil)
