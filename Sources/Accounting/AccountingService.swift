@@ -19,8 +19,12 @@ public final class AccountingService: Sendable {
     private let delivery: AccountingDelivery
     private let clock: any WallClock
     private let logger: Logger
+    /// For `HealthRequest`: this process's epoch and when it started.
+    private let epoch: UInt64
+    private let started = MonotonicTime.now()
 
-    public init(spool: AccountingSpool, delivery: AccountingDelivery, clock: any WallClock, logger: Logger) {
+    public init(spool: AccountingSpool, delivery: AccountingDelivery, clock: any WallClock, logger: Logger, epoch: UInt64) {
+        self.epoch = epoch
         self.spool = spool
         self.delivery = delivery
         self.clock = clock
@@ -53,7 +57,11 @@ public final class AccountingService: Sendable {
         case .accountingOnOffRequest(let onOff):
             record = AccountingRecord(kind: onOff.on ? .accountingOn : .accountingOff, session: nil, eventTime: clock.now())
         case .healthRequest:
-            return .healthReply(.with { $0.process = "ikehub-acctd" })
+            return .healthReply(.with {
+                $0.process = "ikehub-acctd"
+                $0.epoch = epoch
+                $0.uptimeMs = (MonotonicTime.now().nanoseconds &- started.nanoseconds) / 1_000_000
+            })
         default:
             return .error(.with {
                 $0.code = .noSuchService

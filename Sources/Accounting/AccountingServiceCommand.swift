@@ -53,7 +53,7 @@ public struct AccountingServiceCommand: AsyncParsableCommand, Sendable {
             let nas = options.nasIdentifier ?? "ikehub"
             let delivery = AccountingDelivery(sender: AccountingSender(spool: spool, clock: clock, nasIdentifier: nas),
                                               client: client, logger: logger)
-            let service = AccountingService(spool: spool, delivery: delivery, clock: clock, logger: logger)
+            let service = AccountingService(spool: spool, delivery: delivery, clock: clock, logger: logger, epoch: context.epoch.value)
             // RFC 2866 §5.1: Accounting-On when the NAS starts accounting.
             _ = service.spooled(AccountingRecord(kind: .accountingOn, session: nil, eventTime: clock.now()))
             let server = try IPCServer(binding: options.listen.isEmpty ? [context.endpoint("acctd")] : options.listen,

@@ -12,8 +12,12 @@ public final class AddressService: @unchecked Sendable {
     private let allocator: AddressAllocator
     private let lock = NSLock()
     private let logger: Logger
+    /// For `HealthRequest`: this process's epoch and when it started.
+    private let epoch: UInt64
+    private let started = MonotonicTime.now()
 
-    public init(allocator: AddressAllocator, logger: Logger) {
+    public init(allocator: AddressAllocator, logger: Logger, epoch: UInt64) {
+        self.epoch = epoch
         self.allocator = allocator
         self.logger = logger
     }
@@ -52,7 +56,11 @@ public final class AddressService: @unchecked Sendable {
         case .showRequest(let show) where show.topic == .localPool:
             return .showReply(LocalPoolTable.show(allocator.poolUsage, filter: show.filter))
         case .healthRequest:
-            return .healthReply(.with { $0.process = "ikehub-addrd" })
+            return .healthReply(.with {
+                $0.process = "ikehub-addrd"
+                $0.epoch = epoch
+                $0.uptimeMs = (MonotonicTime.now().nanoseconds &- started.nanoseconds) / 1_000_000
+            })
         default:
             return .error(.with {
                 $0.code = .noSuchService

@@ -32,7 +32,7 @@ public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
                 context.logger.error("lease rows that do not decode were skipped", metadata: [
                     "leases.undecodable": "\(allocator.undecodableLeaseCount)"])
             }
-            let service = AddressService(allocator: allocator, logger: context.logger)
+            let service = AddressService(allocator: allocator, logger: context.logger, epoch: context.epoch.value)
             let server = try IPCServer(binding: options.listen.isEmpty ? [context.endpoint("addrd")] : options.listen,
                                        context: context.zmq, name: "addrd", logger: context.logger) { request in
                 service.handle(request)
