@@ -55,8 +55,16 @@ let package = Package(
             "HubVocabulary", "IKEWire", "IKECrypto", "IKEExchanges", "FlexConfig", "HubNetworking", "HubIPC", "HubDaemon",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "AddressManager", dependencies: ["HubVocabulary", "HubStorage"]),
-        .target(name: "Accounting", dependencies: ["HubVocabulary", "HubStorage", "RADIUS"]),
+        .target(name: "AddressManager", dependencies: [
+            "HubVocabulary", "HubStorage", "HubIPC", "HubDaemon", "FlexConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Accounting", dependencies: [
+            "HubVocabulary", "HubStorage", "RADIUS", "HubIPC", "HubDaemon", "FlexConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // MARK: - IPC spine (DESIGN.md §3): schema, transport, daemon scaffolding, processes
         .target(name: "HubIPC", dependencies: [
@@ -91,14 +99,14 @@ let package = Package(
         .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
         .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
         .executableTarget(name: "ikehub-ike", dependencies: ["IKEFrontend"]),
-        .executableTarget(name: "ikehub-addrd", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-addrd", dependencies: ["AddressManager"]),
         .target(name: "TunnelManager", dependencies: [
             "HubVocabulary", "HubIPC", "HubDaemon", "HubNetworking", "Netlink", "ESPDataPlane", "FlexConfig", "ZeroMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ikehub-tunneld", dependencies: ["TunnelManager"]),
-        .executableTarget(name: "ikehub-acctd", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-acctd", dependencies: ["Accounting"]),
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
@@ -134,6 +142,12 @@ let package = Package(
         .testTarget(name: "AccountingTests", dependencies: ["Accounting", "RADIUS", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
+        .testTarget(name: "AddressServiceTests", dependencies: [
+            "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AccountingServiceTests", dependencies: [
+            "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),

@@ -160,6 +160,49 @@ public final class AddressAllocator {
         return released
     }
 
+    /// Releases lease `id` of `session` alone (durably); nil if the session does not hold it,
+    /// so a stale release from a restarted frontend frees nothing.
+    public func release(id: LeaseID, of session: SessionID) throws(AllocationError) -> Lease? {
+        guard let lease = lease(id: id, of: session) else { return nil }
+        let freed = lease.with(state: .released, updated: clock.now())
+        do { try store.record(freed) } catch { throw .storage(error) }
+        if lease.pool == framedAddressPoolName {
+            framed[lease.address] = freed
+            return freed
+        }
+        guard var state = pools[lease.pool], let slot = state.pool.slot(of: lease.address) else { return freed }
+        state.leasesBySlot[slot] = freed
+        state.releasedOrder.append(slot)
+        state.activeCount -= 1
+        pools[lease.pool] = state
+        activeSlotsBySession[session]?.removeAll { $0.pool == lease.pool && $0.slot == slot }
+        if activeSlotsBySession[session]?.isEmpty == true { activeSlotsBySession[session] = nil }
+        return freed
+    }
+
+    /// Re-creates a lease the frontend still uses but this store does not hold (a lost
+    /// write, a wiped state directory): the same id, address and session, made active and
+    /// durable. Nil if the address is outside every pool or another session holds it.
+    public func restore(id: LeaseID, pool poolName: String, address: IPAddress, session: SessionID) throws(AllocationError) -> Lease? {
+        if let held = holderOf(address) { return held.session == session ? held : nil }
+        let identity: String
+        let prefixLength: UInt8
+        if poolName == framedAddressPoolName {
+            identity = framed[address]?.identity ?? "session:\(session)"
+            prefixLength = if case .v4 = address { 32 } else { 128 }
+        } else {
+            guard let state = pools[poolName], let slot = state.pool.slot(of: address) else { return nil }
+            identity = state.leasesBySlot[slot]?.identity ?? "session:\(session)"
+            prefixLength = state.pool.assignedPrefixLength
+        }
+        let lease = Lease(id: id, pool: poolName, address: address, prefixLength: prefixLength, identity: identity,
+                          session: session, state: .active, updated: clock.now())
+        do { try store.record(lease) } catch { throw .storage(error) }
+        adopt(lease)
+        nextLeaseID = max(nextLeaseID, id.rawValue &+ 1)
+        return lease
+    }
+
     /// Releases the leases of every session not in `liveSessions` (after a restart, once the
     /// frontend has said which sessions it still has).
     @discardableResult

@@ -1,0 +1,96 @@
+import Foundation
+import HubStorage
+public import Logging
+public import RADIUS
+
+/// The thread that moves spooled records to the RADIUS servers (radcli blocks, so it
+/// never runs on the cooperative pool). It drains when woken and, while the servers do
+/// not answer, again after a backoff of 1 s doubling to 60 s.
+public final class AccountingDelivery: @unchecked Sendable {  // state under `condition`
+    private let sender: AccountingSender
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var client: RadcliClient?
+    private var wakeups = 0
+    private var stopping = false
+    private var finished = false
+
+    public init(sender: AccountingSender, client: RadcliClient?, logger: Logger) {
+        self.sender = sender
+        self.client = client
+        self.logger = logger
+        let thread = Thread { [self] in run() }
+        thread.name = "acctd-delivery"
+        thread.start()
+    }
+
+    /// A record was spooled: drain soon.
+    public func wake() {
+        condition.lock()
+        wakeups += 1
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Sends to other servers from now on (SIGHUP); nil keeps records spooled.
+    public func replaceClient(_ client: RadcliClient?) {
+        condition.lock()
+        self.client = client
+        wakeups += 1
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Makes one last drain attempt and stops the thread, waiting at most `seconds`.
+    /// Whatever is not acknowledged stays spooled for the next start.
+    public func finish(within seconds: Double) {
+        condition.lock()
+        stopping = true
+        wakeups += 1
+        condition.signal()
+        let deadline = Date().addingTimeInterval(seconds)
+        while !finished, condition.wait(until: deadline) {}
+        condition.unlock()
+    }
+
+    private func run() {
+        var backoff = 1.0
+        while true {
+            condition.lock()
+            let client = self.client
+            let last = stopping
+            wakeups = 0
+            condition.unlock()
+
+            var stalled = false
+            if let client {
+                do {
+                    let result = try sender.drain(to: client)
+                    if result.sent > 0 { logger.debug("accounting records delivered", metadata: ["records": "\(result.sent)"]) }
+                    if result.stalled {
+                        stalled = true
+                        logger.warning("accounting server not answering; records stay spooled", metadata: [
+                            "retry.seconds": "\(Int(backoff))", "error": "\(result.failure.map { "\($0)" } ?? "-")"])
+                    }
+                } catch {
+                    stalled = true
+                    logger.error("accounting spool unreadable: \(error)")
+                }
+            }
+
+            condition.lock()
+            if last {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let wait = stalled ? backoff : 30
+            backoff = stalled ? min(backoff * 2, 60) : 1
+            let deadline = Date().addingTimeInterval(wait)
+            // While stalled, a new record does not cut the backoff short (the server is down).
+            while !stopping, stalled || wakeups == 0, condition.wait(until: deadline) {}
+            condition.unlock()
+        }
+    }
+}

@@ -1,0 +1,47 @@
+public import ArgumentParser
+import HubDaemon
+import HubIPC
+import HubVocabulary
+
+/// `ikehub-addrd`: the address manager daemon. Pools come from `--config` (none without it), leases live in
+/// `<state-dir>/ikehub-addrd/leases.db`, requests arrive on `ipc://<runtime-dir>/addrd.sock`.
+public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "ikehub-addrd", abstract: "IKEHub address manager: durable leases from the configured pools.")
+
+    @OptionGroup public var daemon: DaemonOptions
+
+    @Option(name: .customLong("listen"), help: "Request endpoint (default: ipc://<runtime-dir>/addrd.sock).")
+    public var listen: [String] = []
+
+    public init() {}
+
+    public func run() async throws {
+        let options = self
+        try await Daemon.run(name: "ikehub-addrd", options: daemon) { context in
+            // Without a configuration there are no pools: only Framed-IP leases are served.
+            var pools: [AddressPool] = []
+            if let file = options.daemon.configurationFile {
+                pools = try AddressPool.pools(inFile: file)
+            } else {
+                context.logger.warning("no --config: no address pools; only Framed-IP-Address leases are recorded")
+            }
+            let store = try LeaseStore(path: context.stateDirectory.path + "/leases.db")
+            let allocator = try AddressAllocator(pools: pools, store: store, clock: SystemWallClock())
+            if allocator.undecodableLeaseCount > 0 {
+                context.logger.error("lease rows that do not decode were skipped", metadata: [
+                    "leases.undecodable": "\(allocator.undecodableLeaseCount)"])
+            }
+            let service = AddressService(allocator: allocator, logger: context.logger, epoch: context.epoch.value)
+            let server = try IPCServer(binding: options.listen.isEmpty ? [context.endpoint("addrd")] : options.listen,
+                                       context: context.zmq, name: "addrd", logger: context.logger) { request in
+                service.handle(request)
+            }
+            context.logger.info("address manager listening", metadata: [
+                "ipc.endpoints": "\(server.boundEndpoints.joined(separator: ","))",
+                "pools": "\(pools.map(\.name).joined(separator: ","))",
+            ])
+            return DaemonComponents(shutdown: { server.close() })
+        }
+    }
+}
