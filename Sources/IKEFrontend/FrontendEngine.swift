@@ -49,6 +49,11 @@ actor FrontendEngine {
     // MARK: - Effects
 
     private func perform(_ effects: [IKEEffect]) {
+        // A session that stops in this batch reads its counters from tunneld before its
+        // CHILD_SAs and virtual-access go: the teardown runs after the Stop, in order.
+        var stopping: Set<SessionID> = []
+        for effect in effects { if case .accountingStop(let stop) = effect { stopping.insert(stop.session) } }
+        var teardown: [SessionID: [@Sendable () async -> Void]] = [:]
         for effect in effects {
             switch effect {
             case .send(let datagram):
@@ -71,9 +76,13 @@ actor FrontendEngine {
                 let peers = self.peers, session = request.session, template = request
                 Task { let result = await peers.createVirtualAccess(template); self.deliver(virtualAccessResult: result, session: session) }
             case .deleteVirtualAccess(let release):
-                virtualAccess[release.session] = nil
                 let peers = self.peers
-                Task { await peers.deleteVirtualAccess(release) }
+                if stopping.contains(release.session) {
+                    teardown[release.session, default: []].append { await peers.deleteVirtualAccess(release) }
+                } else {
+                    virtualAccess[release.session] = nil
+                    Task { await peers.deleteVirtualAccess(release) }
+                }
             case .installChildSA(let installation):
                 let peers = self.peers
                 Task {
@@ -82,21 +91,23 @@ actor FrontendEngine {
                 }
             case .deleteChildSA(let removal):
                 let peers = self.peers
-                Task { await peers.remove(removal) }
+                if stopping.contains(removal.session) {
+                    teardown[removal.session, default: []].append { await peers.remove(removal) }
+                } else {
+                    Task { await peers.remove(removal) }
+                }
             case .accountingStart(let start):
                 if let username = start.username ?? start.identity.text { usernames[start.session] = username }
                 logger.info("session up", metadata: ["session.id": "\(start.session)", "peer.addr": "\(start.peer)",
                                                      "framed": "\(start.framedIPv4Address.map { "\($0)" } ?? "-")"])
                 let peers = self.peers
                 Task { await peers.accountingStart(start) }
-            case .accountingStop(let stop):
-                let peers = self.peers, username = usernames[stop.session], index = virtualAccess[stop.session]
-                Task { await peers.accountingStop(stop, username: username, virtualAccess: index) }
+            case .accountingStop:
+                break  // after the loop, with the session's teardown
             case .sessionMoved(let move):
                 logger.info("session moved to a rekeyed IKE SA", metadata: ["session.id": "\(move.session)", "ike.spi.r": "\(move.to.responderSPI)"])
             case .deleteSession(let end):
                 logger.info("session down", metadata: ["session.id": "\(end.session)", "reason": "\(end.reason)"])
-                usernames[end.session] = nil
                 checkpoints[end.session] = nil
             case .setTimer(let timer):
                 let delay = max(0, timer.deadline.milliseconds - now.milliseconds)
@@ -108,6 +119,17 @@ actor FrontendEngine {
                 logger.notice("IKE: \(error)")
             case .checkpoint(let checkpoint):
                 checkpoints[checkpoint.session] = checkpoint
+            }
+        }
+        for effect in effects {
+            guard case .accountingStop(let stop) = effect else { continue }
+            let peers = self.peers, username = usernames[stop.session], index = virtualAccess[stop.session]
+            let steps = teardown[stop.session] ?? []
+            virtualAccess[stop.session] = nil
+            usernames[stop.session] = nil
+            Task {
+                await peers.accountingStop(stop, username: username, virtualAccess: index)
+                for step in steps { await step() }
             }
         }
     }
