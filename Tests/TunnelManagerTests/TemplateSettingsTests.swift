@@ -16,7 +16,7 @@ struct TemplateSettingsTests {
         let (settings, ignored) = try TemplateSettings.resolve(template: 1, in: Self.configuration, interfaceConfig: [])
         #expect(settings.mtu == UInt32(TunneldHarness.templateMTU))
         #expect(settings.unnumberedIPv4 == IPv4Address(TunneldHarness.loopback))
-        #expect(settings.unnumberedIPv6 == nil)
+        #expect(settings.unnumberedIPv6 == IPv6Address(TunneldHarness.loopbackIPv6))
         #expect(ignored.isEmpty)
     }
 
