@@ -30,6 +30,7 @@ struct TemplateSettingsTests {
         (["ip mtu 1300"], UInt32(1300), [String]()),
         (["ip mtu 20"], UInt32(TunneldHarness.templateMTU), ["ip mtu 20"]),
         (["ip access-group 101 in", "ip mtu 1200"], UInt32(1200), ["ip access-group 101 in"]),
+        (["ip mtu 9000"], TemplateSettings.maximumMTU, ["ip mtu 9000 (above 1900, the userspace data plane's largest)"]),
     ])
     func testResolve_interfaceConfigLinesOverrideTheTemplate(_ lines: [String], _ mtu: UInt32, _ ignored: [String]) throws {
         let result = try TemplateSettings.resolve(template: 1, in: Self.configuration, interfaceConfig: lines)
