@@ -7,7 +7,9 @@ public import HubVocabulary
 /// One `ChildSA` of an install or rekey request, checked and turned into a data-plane SA.
 /// The keys go from the message straight into `SecretBytes`; nothing here prints them.
 public enum ConvertedChildSA: Sendable {
+    /// Traffic from the peer, keyed by the SPI this headend chose.
     case inbound(ESPInboundSA)
+    /// Traffic to the peer, under the SPI the peer chose.
     case outbound(ESPOutboundSA)
 
     /// The SPI in network order, as the request named it.

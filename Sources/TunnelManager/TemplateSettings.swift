@@ -7,6 +7,10 @@ public struct TemplateSettings: Equatable, Sendable {
     /// IOS's tunnel default when the template has no `ip mtu`.
     public static let defaultMTU: UInt32 = 1400
 
+    /// The largest MTU the userspace data plane carries whole: its 2048-octet datagram slots
+    /// less the largest ESP overhead (AES-CBC with HMAC-SHA2-512: 73 octets), rounded down.
+    public static let maximumMTU: UInt32 = 1900
+
     /// `ip mtu`.
     public var mtu: UInt32
     /// The IPv4 address of the interface named by `ip unnumbered` (given to the TUN as a /32).
@@ -23,7 +27,7 @@ public struct TemplateSettings: Equatable, Sendable {
     /// The settings of `Virtual-Template<number>` in `configuration`, then the per-session
     /// `interface-config` lines (Cisco AV-pair `ip:interface-config`) that override them.
     /// Lines other than `ip mtu N`, `ip unnumbered IF` and `ipv6 unnumbered IF` are returned
-    /// in `ignored` for the log.
+    /// in `ignored` for the log, and so is an MTU above `maximumMTU` (which is used instead).
     public static func resolve(template number: UInt32, in configuration: FlexConfiguration,
                                interfaceConfig: [String]) throws(TunnelManagerError) -> (settings: TemplateSettings, ignored: [String]) {
         guard let template = configuration.interfaces.first(where: { $0.virtualTemplateNumber == Int(number) }) else {
@@ -45,7 +49,10 @@ public struct TemplateSettings: Equatable, Sendable {
             }
         }
         var settings = TemplateSettings()
-        if let mtu, mtu > 0 { settings.mtu = UInt32(mtu) }
+        if let mtu, mtu > 0 {
+            settings.mtu = min(UInt32(mtu), Self.maximumMTU)
+            if mtu > Int(Self.maximumMTU) { ignored.append("ip mtu \(mtu) (above \(Self.maximumMTU), the userspace data plane's largest)") }
+        }
         settings.unnumberedIPv4 = unnumbered.flatMap { Self.interface(named: $0, in: configuration)?.ipv4Address }
         settings.unnumberedIPv6 = unnumbered6.flatMap { Self.interface(named: $0, in: configuration)?.ipv6Addresses.first?.address }
         return (settings, ignored)

@@ -54,13 +54,11 @@ extension TunnelManager {
             var routes: [InstalledRoute] = []
             for client in clients {
                 let host = InstalledRoute(destination: client, prefixLength: client.bytes.count == 4 ? 32 : 128)
-                try routing.addRoute(to: host.destination, prefixLength: host.prefixLength, interfaceIndex: index,
-                                     source: settings.source(for: client))
+                try Self.addRoute(host, interfaceIndex: index, source: settings.source(for: client), using: routing)
                 routes.append(host)
             }
             for prefix in prefixes where !routes.contains(prefix) {
-                try routing.addRoute(to: prefix.destination, prefixLength: prefix.prefixLength, interfaceIndex: index,
-                                     source: settings.source(for: prefix.destination))
+                try Self.addRoute(prefix, interfaceIndex: index, source: settings.source(for: prefix.destination), using: routing)
                 routes.append(prefix)
             }
             let sessionID = SessionID(bytes: session) ?? SessionID(high: 0, low: UInt64(number))
@@ -92,6 +90,24 @@ extension TunnelManager {
             "session.id": "\(Self.sessionLabel(record.sessionKey))", "reason": "\(closing ? "shutdown" : "deleted")",
         ])
         return true
+    }
+
+    /// A route out of the interface. An IPv6 address just added stays tentative until the
+    /// kernel's DAD work runs (at once on a NOARP TUN, but asynchronously), and the kernel refuses
+    /// a tentative preferred source with EINVAL; so that one case is retried for up to 0.5 s.
+    private static func addRoute(_ route: InstalledRoute, interfaceIndex: Int32, source: IPAddress?,
+                                 using routing: RouteNetlink) throws(NetlinkError) {
+        var attempts = 0
+        while true {
+            do {
+                try routing.addRoute(to: route.destination, prefixLength: route.prefixLength, interfaceIndex: interfaceIndex, source: source)
+                return
+            } catch {
+                guard case .kernel(_, let errorNumber) = error, errorNumber == EINVAL, case .v6? = source, attempts < 50 else { throw error }
+                attempts += 1
+                usleep(10_000)
+            }
+        }
     }
 
     static func reply(for record: VirtualAccess) -> IPCv1CreateVirtualAccessReply {

@@ -1,7 +1,7 @@
 import Foundation
-public import ESPDataPlane
-public import HubNetworking
-public import HubVocabulary
+import ESPDataPlane
+import HubNetworking
+import HubVocabulary
 
 /// Traffic of SAs that are gone (rekeyed or deleted), kept so a session's counters only grow
 /// (RADIUS Acct-Input/Output-Octets are session totals).

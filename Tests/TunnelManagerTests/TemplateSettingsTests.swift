@@ -16,7 +16,7 @@ struct TemplateSettingsTests {
         let (settings, ignored) = try TemplateSettings.resolve(template: 1, in: Self.configuration, interfaceConfig: [])
         #expect(settings.mtu == UInt32(TunneldHarness.templateMTU))
         #expect(settings.unnumberedIPv4 == IPv4Address(TunneldHarness.loopback))
-        #expect(settings.unnumberedIPv6 == nil)
+        #expect(settings.unnumberedIPv6 == IPv6Address(TunneldHarness.loopbackIPv6))
         #expect(ignored.isEmpty)
     }
 
@@ -30,6 +30,7 @@ struct TemplateSettingsTests {
         (["ip mtu 1300"], UInt32(1300), [String]()),
         (["ip mtu 20"], UInt32(TunneldHarness.templateMTU), ["ip mtu 20"]),
         (["ip access-group 101 in", "ip mtu 1200"], UInt32(1200), ["ip access-group 101 in"]),
+        (["ip mtu 9000"], TemplateSettings.maximumMTU, ["ip mtu 9000 (above 1900, the userspace data plane's largest)"]),
     ])
     func testResolve_interfaceConfigLinesOverrideTheTemplate(_ lines: [String], _ mtu: UInt32, _ ignored: [String]) throws {
         let result = try TemplateSettings.resolve(template: 1, in: Self.configuration, interfaceConfig: lines)

@@ -36,54 +36,126 @@ final class TunneldDataPathTests {
         try await harness.client.request(body, session: session).body
     }
 
-    @Test func testPing_crossesTheTunnelToTheVirtualAccessAndBack() async throws {
+    /// A tunnel between the daemon and a peer plane: one virtual-access, one SA pair.
+    struct Tunnel {
+        let virtualAccess: UInt32
+        let plane: ESPDataPlane
+        let interface: TUNInterface
+        let session = SessionID(high: 1, low: 1)
+    }
+
+    static let inboundSPI: UInt32 = 0xc100_0011
+    static let outboundSPI: UInt32 = 0xd200_0012
+
+    /// Random keys of one direction: AES-GCM-16 with a 128-bit key is 16 key octets and a
+    /// 4-octet salt (RFC 4106 §8.1).
+    static func keys() -> [UInt8] { (0..<20).map { _ in UInt8.random(in: 0...255) } }
+
+    func establish(softLifetimeSeconds: UInt32 = 0) async throws -> Tunnel {
         guard case .createVirtualAccessReply(let created)? = try await request(.createVirtualAccessRequest(.with {
             $0.virtualTemplate = 1
             $0.clientAddresses = [Wire.address(Self.clientInner)]
-        }), session: Wire.session(1)) else { Issue.record("no CreateVirtualAccessReply"); return }
-
-        // AES-GCM-16 with a 128-bit key: 16 key octets and a 4-octet salt per direction.
-        let toHeadend = (0..<20).map { _ in UInt8.random(in: 0...255) }
-        let toPeer = (0..<20).map { _ in UInt8.random(in: 0...255) }
-        let inboundSPI: UInt32 = 0xc100_0011, outboundSPI: UInt32 = 0xd200_0012
+        }), session: Wire.session(1)) else { throw HarnessError("CreateVirtualAccess", "no reply body") }
+        let toHeadend = Self.keys(), toPeer = Self.keys()
+        var inbound = Wire.childSA(spi: Self.inboundSPI, direction: .inbound, keyMaterial: toHeadend)
+        inbound.softLifetimeSeconds = softLifetimeSeconds
         guard case .installChildSaReply(let installed)? = try await request(.installChildSaRequest(.with {
             $0.virtualAccess = created.virtualAccess
-            $0.sas = [Wire.childSA(spi: inboundSPI, direction: .inbound, keyMaterial: toHeadend),
-                      Wire.childSA(spi: outboundSPI, direction: .outbound, keyMaterial: toPeer)]
-        })) else { Issue.record("no InstallChildSAReply"); return }
-        #expect(installed.result == .installed, "\(installed.reason)")
+            $0.sas = [inbound, Wire.childSA(spi: Self.outboundSPI, direction: .outbound, keyMaterial: toPeer)]
+        })) else { throw HarnessError("InstallChildSA", "no reply body") }
+        guard installed.result == .installed else { throw HarnessError("InstallChildSA", "\(installed)") }
 
         let peer = try makePeer()
-        defer { peer.plane.stop() }
-        let session = SessionID(high: 1, low: 1)
+        let tunnel = Tunnel(virtualAccess: created.virtualAccess, plane: peer.plane, interface: peer.interface)
         let headendOuter = SocketAddress(address: IPAddress(TunneldHarness.headendOuter)!, port: 4500)
-        try peer.plane.addSession(session, interface: peer.interface, peer: headendOuter)
-        let now = SystemWallClock().now()
-        try peer.plane.installOutbound(ESPOutboundSA(spi: inboundSPI, suite: Self.suite,
-                                                     keys: ESPKeyMaterial(encryptionKey: SecretBytes(toHeadend)), installedAt: now), for: session)
-        try peer.plane.installInbound(ESPInboundSA(spi: outboundSPI, suite: Self.suite,
-                                                   keys: ESPKeyMaterial(encryptionKey: SecretBytes(toPeer)), installedAt: now), for: session)
+        try peer.plane.addSession(tunnel.session, interface: peer.interface, peer: headendOuter)
+        try installPeerSAs(tunnel, toHeadendSPI: Self.inboundSPI, toHeadend: toHeadend, toPeerSPI: Self.outboundSPI, toPeer: toPeer)
         try peer.plane.start()
+        return tunnel
+    }
 
-        let ping = try harness.peer.run(["ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", Self.clientInner, TunneldHarness.loopback])
+    /// The mirror image of the daemon's SAs on the peer plane.
+    func installPeerSAs(_ tunnel: Tunnel, toHeadendSPI: UInt32, toHeadend: [UInt8], toPeerSPI: UInt32, toPeer: [UInt8]) throws {
+        let now = SystemWallClock().now()
+        try tunnel.plane.installInbound(ESPInboundSA(spi: toPeerSPI, suite: Self.suite,
+                                                     keys: ESPKeyMaterial(encryptionKey: SecretBytes(toPeer)), installedAt: now), for: tunnel.session)
+        try tunnel.plane.installOutbound(ESPOutboundSA(spi: toHeadendSPI, suite: Self.suite,
+                                                       keys: ESPKeyMaterial(encryptionKey: SecretBytes(toHeadend)), installedAt: now), for: tunnel.session)
+    }
+
+    func ping(count: Int) throws -> (status: Int32, output: String) {
+        try harness.peer.run(["ping", "-c", "\(count)", "-i", "0.2", "-W", "2", "-I", Self.clientInner, TunneldHarness.loopback])
+    }
+
+    func counters(_ virtualAccess: UInt32) async throws -> IPCv1CountersReply {
+        guard case .countersReply(let counters)? = try await request(.countersRequest(.with { $0.virtualAccess = virtualAccess })) else {
+            throw HarnessError("Counters", "no reply body")
+        }
+        return counters
+    }
+
+    @Test func testPing_crossesTheTunnelToTheVirtualAccessAndBack() async throws {
+        let tunnel = try await establish()
+        defer { tunnel.plane.stop() }
+        let ping = try ping(count: 3)
         #expect(ping.status == 0, "ping: \(ping.output)\n\(harness.daemon.log())")
         #expect(ping.output.contains("3 received"), "ping: \(ping.output)")
 
-        guard case .countersReply(let counters)? = try await request(.countersRequest(.with { $0.virtualAccess = created.virtualAccess })) else {
-            Issue.record("no CountersReply"); return
-        }
+        let counters = try await counters(tunnel.virtualAccess)
         #expect(counters.inputPackets >= 3, "\(counters)")
         #expect(counters.outputPackets >= 3, "\(counters)")
         #expect(counters.inputOctets >= 3 * 84, "\(counters)")
         #expect(counters.integrityFailures == 0)
 
         guard case .deleteChildSaReply(let deleted)? = try await request(.deleteChildSaRequest(.with {
-            $0.virtualAccess = created.virtualAccess
-            $0.spis = [inboundSPI, outboundSPI]
+            $0.virtualAccess = tunnel.virtualAccess
+            $0.spis = [Self.inboundSPI, Self.outboundSPI]
         })) else { Issue.record("no DeleteChildSAReply"); return }
         #expect(deleted.deleted == 2)
         let silent = try harness.peer.run(["ping", "-c", "1", "-W", "1", "-I", Self.clientInner, TunneldHarness.loopback])
         #expect(silent.status != 0, "ping still answered after the SAs were deleted")
+    }
+
+    @Test func testRekey_newSAsCarryTrafficAndCountersKeepTheOldSAsTraffic() async throws {
+        let tunnel = try await establish()
+        defer { tunnel.plane.stop() }
+        #expect(try ping(count: 2).status == 0)
+        let before = try await counters(tunnel.virtualAccess)
+
+        let newInbound: UInt32 = 0xc100_0021, newOutbound: UInt32 = 0xd200_0022
+        let toHeadend = Self.keys(), toPeer = Self.keys()
+        guard case .rekeyChildSaReply(let rekeyed)? = try await request(.rekeyChildSaRequest(.with {
+            $0.virtualAccess = tunnel.virtualAccess
+            $0.newSas = [Wire.childSA(spi: newInbound, direction: .inbound, keyMaterial: toHeadend),
+                         Wire.childSA(spi: newOutbound, direction: .outbound, keyMaterial: toPeer)]
+            $0.oldSpis = [Self.inboundSPI, Self.outboundSPI]
+        })) else { Issue.record("no RekeyChildSAReply"); return }
+        #expect(rekeyed.rekeyed, "\(rekeyed.reason)")
+        try installPeerSAs(tunnel, toHeadendSPI: newInbound, toHeadend: toHeadend, toPeerSPI: newOutbound, toPeer: toPeer)
+        tunnel.plane.removeInbound(spi: Self.outboundSPI)
+
+        let ping = try ping(count: 2)
+        #expect(ping.status == 0, "ping after the rekey: \(ping.output)")
+        let after = try await counters(tunnel.virtualAccess)
+        #expect(after.inputPackets >= before.inputPackets + 2, "before \(before), after \(after)")
+        #expect(after.outputPackets >= before.outputPackets + 2, "before \(before), after \(after)")
+        let statistics = try #require(tunnel.plane.statistics(for: tunnel.session))
+        #expect(statistics.inbound.map(\.identifier.spi) == [newOutbound])
+        #expect((statistics.inbound.first?.counters.packets ?? 0) >= 2, "the daemon still sends on the old SA")
+
+        // The old SPIs are gone: deleting them again finds nothing.
+        guard case .deleteChildSaReply(let deleted)? = try await request(.deleteChildSaRequest(.with {
+            $0.virtualAccess = tunnel.virtualAccess
+            $0.spis = [Self.inboundSPI, Self.outboundSPI]
+        })) else { Issue.record("no DeleteChildSAReply"); return }
+        #expect(deleted.deleted == 0)
+    }
+
+    @Test func testSoftLifetime_isLoggedAsRekeyNeeded() async throws {
+        let tunnel = try await establish(softLifetimeSeconds: 1)
+        defer { tunnel.plane.stop() }
+        let logged = TunneldHarness.eventually(timeout: 5) { harness.daemon.log().contains("rekey needed") }
+        #expect(logged, "\(harness.daemon.log())")
     }
 
     @Test func testIKEOnTheNATTPort_reachesTheFrontendAndTheFrontendsAnswerReachesThePeer() throws {

@@ -13,14 +13,17 @@ final class TunneldHarness: @unchecked Sendable {
     static let peerOuter = "198.18.1.2"
     /// `interface Loopback0`'s address, which `ip unnumbered Loopback0` lends to each va<n>.
     static let loopback = "198.18.100.1"
+    static let loopbackIPv6 = "2001:db8:100::1"
     static let templateMTU = 1380
 
     static let configuration = """
         interface Loopback0
          ip address \(loopback) 255.255.255.255
+         ipv6 address \(loopbackIPv6)/128
         !
         interface Virtual-Template1 type tunnel
          ip unnumbered Loopback0
+         ipv6 unnumbered Loopback0
          ip mtu \(templateMTU)
          tunnel mode ipsec ipv4
         !

@@ -55,6 +55,17 @@ final class TunneldProcessTests {
         #expect(lines.contains { $0.hasPrefix("198.18.60.0/24 ") && $0.contains("src \(TunneldHarness.loopback)") }, "\(routes.output)")
     }
 
+    @Test func testCreateVirtualAccess_ipv6ClientGetsAHostRouteFromTheUnnumberedIPv6Address() async throws {
+        _ = try await createVirtualAccess(session: 1, clients: ["198.18.50.7", "2001:db8:50::7"],
+                                          routes: [Wire.prefix("2001:db8:60::", 48)])
+        let address = try harness.headendIP("-6", "addr", "show", "dev", "va1")
+        #expect(address.output.contains("inet6 \(TunneldHarness.loopbackIPv6)/128"), "\(address.output)")
+        let routes = try harness.headendIP("-6", "route", "show", "dev", "va1")
+        let lines = routes.output.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("2001:db8:50::7 ") && $0.contains("src \(TunneldHarness.loopbackIPv6)") }, "\(routes.output)")
+        #expect(lines.contains { $0.hasPrefix("2001:db8:60::/48 ") }, "\(routes.output)")
+    }
+
     @Test func testCreateVirtualAccess_repeatForTheSameSessionReturnsTheSameInterface() async throws {
         let first = try await createVirtualAccess(session: 1, clients: ["198.18.50.7"])
         let again = try await createVirtualAccess(session: 1, clients: ["198.18.50.7"])
