@@ -90,11 +90,11 @@ actor FrontendEngine {
                     self.deliver(childSAInstallResult: result, session: installation.session, inboundSPI: installation.inbound.spi)
                 }
             case .deleteChildSA(let removal):
-                let peers = self.peers
+                let peers = self.peers, index = virtualAccess[removal.session]
                 if stopping.contains(removal.session) {
-                    teardown[removal.session, default: []].append { await peers.remove(removal) }
+                    teardown[removal.session, default: []].append { await peers.remove(removal, virtualAccess: index) }
                 } else {
-                    Task { await peers.remove(removal) }
+                    Task { await peers.remove(removal, virtualAccess: index) }
                 }
             case .accountingStart(let start):
                 if let username = start.username ?? start.identity.text { usernames[start.session] = username }

@@ -158,8 +158,11 @@ struct ProcessPeers: Sendable {
         }
     }
 
-    func remove(_ removal: ChildSARemoval) async {
-        let body = IPCv1Envelope.OneOf_Body.deleteChildSaRequest(.with { $0.spis = [removal.inboundSPI, removal.outboundSPI] })
+    func remove(_ removal: ChildSARemoval, virtualAccess: UInt32?) async {
+        let body = IPCv1Envelope.OneOf_Body.deleteChildSaRequest(.with {
+            $0.virtualAccess = virtualAccess ?? 0
+            $0.spis = [removal.inboundSPI, removal.outboundSPI]
+        })
         do { _ = try await tunneld.request(body, session: removal.session) } catch {
             logger.warning("CHILD_SA delete failed", metadata: ["session.id": "\(removal.session)", "error": "\(error)"])
         }
