@@ -66,6 +66,17 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                     context.logger.info("auth.psk: \(keyring.count) keyring entries from \(path)")
                     services.append(PreSharedKeyService(keyring: keyring))
                 }
+            } else {
+                // The built-in configuration: its key is generated once in the state directory.
+                switch PreSharedKeyFile.readOrCreate(inDirectory: options.daemon.stateDirectory) {
+                case .success(let key):
+                    let loaded = EmbeddedConfiguration.load(preSharedKey: key, stateDirectory: options.daemon.stateDirectory)
+                    let (keyring, _) = PreSharedKeyring.fromConfiguration(loaded.configuration)
+                    context.logger.info("auth.psk: built-in configuration, key in \(PreSharedKeyFile.path(inDirectory: options.daemon.stateDirectory))")
+                    services.append(PreSharedKeyService(keyring: keyring))
+                case .failure(let failure):
+                    throw ValidationError("built-in configuration: \(failure)")
+                }
             }
             let engine = try AuthWorkerEngine(configuration: configuration, services: services,
                                               context: context.zmq, logger: context.logger)

@@ -30,10 +30,19 @@ public enum FrontendDaemon {
     }
 
     static func start(context: DaemonContext) throws -> DaemonComponents {
-        guard let path = context.options.configurationFile else {
-            throw FrontendConfigurationError(description: "--config FILE is required (the launcher passes the configuration it runs)")
+        let loaded: FlexConfig.LoadResult
+        let path: String
+        if let file = context.options.configurationFile {
+            path = file
+            loaded = FlexConfig.load(path: file)
+        } else {
+            // The built-in configuration: its PSK lives with the auth workers (state
+            // directory); the frontend never holds it, so a placeholder stands in here.
+            path = "<built-in configuration>"
+            loaded = EmbeddedConfiguration.load(preSharedKey: SecretBytes(Array("placeholder-not-used-by-the-frontend".utf8)),
+                                                stateDirectory: context.options.stateDirectory)
+            context.logger.info("no --config: running the built-in configuration")
         }
-        let loaded = FlexConfig.load(path: path)
         for diagnostic in loaded.diagnostics where diagnostic.severity == .error {
             context.logger.error("\(diagnostic)")
         }

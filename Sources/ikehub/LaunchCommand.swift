@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import FlexConfig
 import HubLauncher
+import HubVocabulary
 import Logging
 
 /// `ikehub launch`: the development/embedded launcher (DESIGN.md §1). Starts every
@@ -37,6 +39,19 @@ struct LaunchCommand: AsyncParsableCommand {
         if let configurationFile { daemonArguments += ["--config", configurationFile] }
         let configuration = LauncherConfiguration.headend(
             binDirectory: bin, daemonArguments: daemonArguments, authWorkers: authWorkers, logDirectory: logDirectory)
+        if configurationFile == nil {
+            // The auth workers read (or create) the key; saying where it is helps the
+            // operator connect a first client. The key itself is never printed.
+            if case .success = PreSharedKeyFile.readOrCreate(inDirectory: stateDirectory) {
+                let keyPath = PreSharedKeyFile.path(inDirectory: stateDirectory)
+                let placeholder = SecretBytes(Array("<the contents of \(keyPath)>".utf8))
+                logger.info("""
+                    no --config: running the built-in configuration; its pre-shared key is in \(keyPath).
+                    A strongSwan client connects with this swanctl.conf (replace SERVER with this host's address):
+                    \(EmbeddedConfiguration.strongSwanClientConfiguration(serverAddress: "SERVER", preSharedKey: placeholder))
+                    """)
+            }
+        }
         let supervisor = Supervisor(configuration: configuration, logger: logger)
         try await supervisor.start()
         await Self.waitForStopSignal()
