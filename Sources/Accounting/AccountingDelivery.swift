@@ -12,6 +12,8 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
     private let condition = NSCondition()
     private var client: RadcliClient?
     private var wakeups = 0
+    /// The servers changed (SIGHUP): retry at once with a fresh backoff.
+    private var clientChanged = false
     private var stopping = false
     private var finished = false
 
@@ -36,7 +38,7 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
     public func replaceClient(_ client: RadcliClient?) {
         condition.lock()
         self.client = client
-        wakeups += 1
+        clientChanged = true
         condition.signal()
         condition.unlock()
     }
@@ -60,6 +62,8 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
             let client = self.client
             let last = stopping
             wakeups = 0
+            if clientChanged { backoff = 1 }
+            clientChanged = false
             condition.unlock()
 
             var stalled = false
@@ -89,7 +93,7 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
             backoff = stalled ? min(backoff * 2, 60) : 1
             let deadline = Date().addingTimeInterval(wait)
             // While stalled, a new record does not cut the backoff short (the server is down).
-            while !stopping, stalled || wakeups == 0, condition.wait(until: deadline) {}
+            while !stopping, !clientChanged, stalled || wakeups == 0, condition.wait(until: deadline) {}
             condition.unlock()
         }
     }

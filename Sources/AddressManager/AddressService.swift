@@ -1,5 +1,6 @@
 import Foundation
 public import HubIPC
+import HubStorage
 import HubVocabulary
 public import Logging
 
@@ -9,7 +10,7 @@ public import Logging
 /// One lock serialises the allocator: each request is a few map operations and at most
 /// one SQLite transaction, and a lease is on disk before its reply is built.
 public final class AddressService: @unchecked Sendable {
-    private let allocator: AddressAllocator
+    private var allocator: AddressAllocator  // under `lock`
     private let lock = NSLock()
     private let logger: Logger
     /// For `HealthRequest`: this process's epoch and when it started.
@@ -20,6 +21,15 @@ public final class AddressService: @unchecked Sendable {
         self.epoch = epoch
         self.allocator = allocator
         self.logger = logger
+    }
+
+    /// Applies new pools (SIGHUP): the allocator is rebuilt from the lease store, which
+    /// holds every lease, so held addresses stay held; a lease whose pool is gone keeps
+    /// its session working but is not handed out again.
+    public func replacePools(_ pools: [AddressPool], store: LeaseStore, clock: any WallClock) throws(StorageError) {
+        lock.lock()
+        defer { lock.unlock() }
+        allocator = try AddressAllocator(pools: pools, store: store, clock: clock)
     }
 
     /// Answers one request of address.proto or control.proto (`ShowRequest LOCAL_POOL`).

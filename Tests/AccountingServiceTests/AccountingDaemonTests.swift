@@ -97,4 +97,20 @@ struct AccountingDaemonTests {
         // Late delivery says how late (RFC 2866 §5.2).
         #expect(detail.contains("Acct-Delay-Time = "))
     }
+
+    @Test func testSpooledRecordsAreDelivered_whenReloadPointsToALiveServer() async throws {
+        let deadPort = freeUDPPortPair() + 1
+        let daemon = try AccountingDaemon(configuration: AccountingDaemon.configuration(
+            accountingPort: deadPort, secret: "ikehub-test-secret"))
+        #expect(try await daemon.request(Self.start) == .accountingReply(.with { $0.spooled = true }))
+        #expect(await eventually(timeout: .seconds(15)) { daemon.child?.log().contains("records stay spooled") ?? false })
+
+        let radius = try FreeRADIUSServer(users: "")
+        try AccountingDaemon.configuration(accountingPort: radius.accountingPort, secret: radius.secret)
+            .write(to: daemon.sandbox.appendingPathComponent("ikehub.cfg"), atomically: true, encoding: .utf8)
+        if let child = daemon.child { kill(child.pid, SIGHUP) }
+        #expect(await eventually { radius.accountingDetail().contains("Acct-Status-Type = Start") }, "\(radius.log().suffix(3000))")
+        #expect(Self.occurrences("Acct-Status-Type = Start", in: radius.accountingDetail()) == 1)
+        #expect(daemon.child?.isRunning == true)
+    }
 }

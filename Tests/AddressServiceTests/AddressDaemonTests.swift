@@ -122,4 +122,31 @@ import Testing
         #expect(Self.text(dave.lease.address) == Self.text(bob.lease.address))
         #expect(try await Self.allocate(daemon, "erin", session: 5).result == .exhausted)
     }
+
+    @Test func testNewPoolIsServedAndLeasesStayHeld_whenConfigurationIsReloaded() async throws {
+        let daemon = try AddressDaemon(configuration: Self.configuration)
+        let alice = try await Self.allocate(daemon, "alice", session: 1, pools: ["POOL-B"])
+        #expect(try await Self.allocate(daemon, "bob", session: 2, pools: ["POOL-C"]).result == .noSuchPool)
+
+        try (Self.configuration + "ip local pool POOL-C 10.30.0.1 10.30.0.2\n")
+            .write(to: daemon.sandbox.appendingPathComponent("ikehub.cfg"), atomically: true, encoding: .utf8)
+        if let child = daemon.child { kill(child.pid, SIGHUP) }
+        #expect(await Self.eventually { daemon.child?.log().contains("address pools reloaded") ?? false })
+
+        let bob = try await Self.allocate(daemon, "bob", session: 2, pools: ["POOL-C"])
+        #expect(bob.result == .allocated && Self.text(bob.lease.address) == "10.30.0.1")
+        // alice's lease from before the reload is still held.
+        #expect(try await Self.allocate(daemon, "carol", session: 3, pools: ["POOL-B"]).result == .exhausted)
+        let renew = try await daemon.request(.renewAddressRequest(.with { $0.leaseID = alice.lease.leaseID }), session: Self.session(1))
+        #expect(renew == .renewAddressReply(.with { $0.renewed = true; $0.lease = alice.lease }))
+    }
+
+    static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
+    }
 }
