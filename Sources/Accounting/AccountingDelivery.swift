@@ -1,5 +1,6 @@
 import Foundation
 import HubStorage
+import HubVocabulary
 public import Logging
 public import RADIUS
 
@@ -16,6 +17,10 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
     private var clientChanged = false
     private var stopping = false
     private var finished = false
+    /// Acknowledged sessions are forgotten this long after their Stop (no frontend
+    /// retry can arrive that late), checked at most once an hour.
+    private static let retentionSeconds: Int64 = 86_400
+    private var lastPrune = Date.distantPast
 
     public init(sender: AccountingSender, client: RadcliClient?, logger: Logger) {
         self.sender = sender
@@ -55,6 +60,15 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
         condition.unlock()
     }
 
+    private func prune() {
+        guard Date().timeIntervalSince(lastPrune) > 3600 else { return }
+        lastPrune = Date()
+        let cutoff = WallTime(secondsSinceEpoch: sender.clock.now().secondsSinceEpoch - Self.retentionSeconds)
+        do { try sender.spool.pruneAcknowledged(before: cutoff) } catch {
+            logger.warning("acknowledged accounting records not pruned: \(error)")
+        }
+    }
+
     private func run() {
         var backoff = 1.0
         while true {
@@ -71,6 +85,7 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
                 do {
                     let result = try sender.drain(to: client)
                     if result.sent > 0 { logger.debug("accounting records delivered", metadata: ["records": "\(result.sent)"]) }
+                    if !result.stalled { prune() }
                     if result.stalled {
                         stalled = true
                         logger.warning("accounting server not answering; records stay spooled", metadata: [

@@ -11,6 +11,8 @@ public import Logging
 /// one SQLite transaction, and a lease is on disk before its reply is built.
 public final class AddressService: @unchecked Sendable {
     private var allocator: AddressAllocator  // under `lock`
+    /// Pool name → whether it hands out IPv6 prefixes (to honour the request's family).
+    private var isIPv6Pool: [String: Bool]  // under `lock`
     private let lock = NSLock()
     private let logger: Logger
     /// For `HealthRequest`: this process's epoch and when it started.
@@ -20,6 +22,7 @@ public final class AddressService: @unchecked Sendable {
     public init(allocator: AddressAllocator, logger: Logger, epoch: UInt64) {
         self.epoch = epoch
         self.allocator = allocator
+        self.isIPv6Pool = Self.families(allocator)
         self.logger = logger
     }
 
@@ -30,6 +33,7 @@ public final class AddressService: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         allocator = try AddressAllocator(pools: pools, store: store, clock: clock)
+        isIPv6Pool = Self.families(allocator)
     }
 
     /// Answers one request of address.proto or control.proto (`ShowRequest LOCAL_POOL`).
@@ -99,6 +103,9 @@ public final class AddressService: @unchecked Sendable {
         }
         var sawExhausted = false
         for pool in request.pools {
+            // A pool of the other family is skipped (CFG_REQUEST asked for v4 or v6).
+            if let isIPv6 = isIPv6Pool[pool], request.family != .unspecified,
+               isIPv6 != (request.family == .ipv6) { continue }
             do {
                 let lease = try allocator.allocate(pool: pool, identity: identity, session: session)
                 logger.info("address allocated", metadata: [
@@ -145,6 +152,14 @@ public final class AddressService: @unchecked Sendable {
         } catch {
             return Self.internalError(error)
         }
+    }
+
+    private static func families(_ allocator: AddressAllocator) -> [String: Bool] {
+        var families: [String: Bool] = [:]
+        for (pool, _) in allocator.poolUsage {
+            if case .ipv6 = pool.kind { families[pool.name] = true } else { families[pool.name] = false }
+        }
+        return families
     }
 
     /// The key a lease is remembered under: RFC 7296 §3.5 ID type and the value in hex

@@ -141,6 +141,20 @@ import Testing
         #expect(renew == .renewAddressReply(.with { $0.renewed = true; $0.lease = alice.lease }))
     }
 
+    @Test func testIPv6PrefixFromTheV6Pool_whenTheFamilyIsIPv6() async throws {
+        let daemon = try AddressDaemon(configuration: Self.configuration + "ipv6 local pool V6 2001:db8:100::/48 64\n")
+        let body = try await daemon.request(.allocateAddressRequest(.with {
+            $0.family = .ipv6
+            $0.pools = ["POOL-A", "V6"]
+            $0.peerIdentity = Self.identity("alice")
+        }), session: Self.session(1))
+        guard case .allocateAddressReply(let reply) = body else { throw DaemonTestError("no allocate reply") }
+        #expect(reply.result == .allocated && reply.lease.pool == "V6" && reply.lease.prefixLength == 64)
+        #expect(Self.text(reply.lease.address) == "2001:db8:100::")
+        let v4 = try await Self.allocate(daemon, "alice", session: 1, pools: ["V6", "POOL-A"])
+        #expect(v4.lease.pool == "POOL-A" && Self.text(v4.lease.address) == "10.10.0.1")
+    }
+
     static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
