@@ -41,6 +41,12 @@ struct AccountingDaemonTests {
         let daemon = try AccountingDaemon(configuration: AccountingDaemon.configuration(
             accountingPort: radius.accountingPort, secret: radius.secret))
         #expect(try await daemon.request(Self.start) == .accountingReply(.with { $0.spooled = true }))
+        let interim: IPCv1Envelope.OneOf_Body = .accountingInterimRequest(.with {
+            $0.session = Self.accountingSession
+            $0.inputOctets = 1000
+            $0.sessionSeconds = 30
+        })
+        #expect(try await daemon.request(interim) == .accountingReply(.with { $0.spooled = true }))
         #expect(try await daemon.request(Self.stop) == .accountingReply(.with { $0.spooled = true }))
         // The frontend retries the Stop (new idempotency key): spooled, but not again.
         #expect(try await daemon.request(Self.stop) == .accountingReply(.with { $0.spooled = true; $0.reason = "duplicate" }))
@@ -52,6 +58,8 @@ struct AccountingDaemonTests {
         #expect(Self.occurrences("Acct-Status-Type = Accounting-On", in: detail) == 1)
         #expect(Self.occurrences("Acct-Status-Type = Start", in: detail) == 1)
         #expect(Self.occurrences("Acct-Status-Type = Stop", in: detail) == 1)
+        #expect(Self.occurrences("Acct-Status-Type = Interim-Update", in: detail) == 1)
+        #expect(detail.contains("Acct-Session-Time = 30"))
         #expect(detail.contains("Acct-Session-Id = \"\(Self.session)\""))
         #expect(detail.contains("User-Name = \"alice@example.com\""))
         #expect(detail.contains("Framed-IP-Address = 10.10.0.5"))

@@ -56,6 +56,11 @@ import Testing
         }), session: Self.session(7))
         guard case .allocateAddressReply(let framedReply) = framed else { throw DaemonTestError("no framed reply") }
         #expect(framedReply.result == .allocated && Self.text(framedReply.lease.address) == "192.0.2.7")
+        let taken = try await daemon.request(.allocateAddressRequest(.with {
+            $0.requestedAddress = .with { $0.octets = Data([192, 0, 2, 7]) }
+            $0.peerIdentity = Self.identity("other")
+        }), session: Self.session(8))
+        #expect(taken == .allocateAddressReply(.with { $0.result = .requestedAddressInUse }))
 
         let show = try await daemon.request(.showRequest(.with { $0.topic = .localPool }))
         guard case .showReply(let table) = show else { throw DaemonTestError("no show reply") }
