@@ -51,6 +51,10 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["HubVocabulary", "CLinux"]),
 
         // MARK: - Process libraries (one per process; they talk only over IPC)
+        .target(name: "IKEFrontend", dependencies: [
+            "HubVocabulary", "IKEWire", "IKECrypto", "IKEExchanges", "FlexConfig", "HubNetworking", "HubIPC", "HubDaemon",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "AddressManager", dependencies: [
             "HubVocabulary", "HubStorage", "HubIPC", "HubDaemon", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,7 +89,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "AuthWorker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -94,9 +98,14 @@ let package = Package(
         ]),
         .executableTarget(name: "ikehub-authd", dependencies: ["AuthBroker"]),
         .executableTarget(name: "ikehub-auth-worker", dependencies: ["AuthWorker"]),
-        .executableTarget(name: "ikehub-ike", dependencies: ["HubDaemon"]),
+        .executableTarget(name: "ikehub-ike", dependencies: ["IKEFrontend"]),
         .executableTarget(name: "ikehub-addrd", dependencies: ["AddressManager"]),
-        .executableTarget(name: "ikehub-tunneld", dependencies: ["HubDaemon"]),
+        .target(name: "TunnelManager", dependencies: [
+            "HubVocabulary", "HubIPC", "HubDaemon", "HubNetworking", "Netlink", "ESPDataPlane", "FlexConfig", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ikehub-tunneld", dependencies: ["TunnelManager"]),
         .executableTarget(name: "ikehub-acctd", dependencies: ["Accounting"]),
 
         // MARK: - Executables
@@ -123,6 +132,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
@@ -141,6 +151,10 @@ let package = Package(
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "TunnelManagerTests", dependencies: [
+            "TunnelManager", "HubIPC", "HubNetworking", "ESPDataPlane", "FlexConfig", "HubVocabulary", "HubTestSupport", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "HubIPCTests", dependencies: [
             "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),

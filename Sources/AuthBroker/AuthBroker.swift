@@ -75,6 +75,13 @@ public final class AuthBroker: Sendable {
         }
     }
 
+    /// Replaces the public keys of the workers admitted over `tcp://` (SIGHUP).
+    /// Workers join with a new key without a restart; a removed key is refused at
+    /// its next connection.
+    public func replaceAllowedWorkerKeys(_ keys: Set<String>) {
+        zap?.replaceAllowList([BrokerCore.zapDomain: keys])
+    }
+
     /// Stops routing and closes the sockets (workers and requesters retry elsewhere
     /// or after the restart).
     public func close() {

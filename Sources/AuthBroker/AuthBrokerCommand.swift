@@ -23,6 +23,9 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
     @Option(name: .customLong("allow-worker-key"), help: "Z85 public key of a worker admitted over tcp:// (repeatable).")
     public var allowedWorkerKeys: [String] = []
 
+    @Option(name: .customLong("allow-worker-keys-file"), help: "File of admitted worker keys, one Z85 key per line; re-read on SIGHUP.")
+    public var allowedWorkerKeysFile: String?
+
     public init() {}
 
     public func run() async throws {
@@ -31,9 +34,14 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
             var configuration = BrokerConfiguration(
                 frontendEndpoints: options.frontend.isEmpty ? [context.endpoint("authd")] : options.frontend,
                 workerEndpoints: options.workerEndpoints.isEmpty ? [context.endpoint("authd-workers")] : options.workerEndpoints)
+            @Sendable func allowedKeys() throws -> Set<String> {
+                var keys = Set(options.allowedWorkerKeys)
+                if let path = options.allowedWorkerKeysFile { keys.formUnion(try AllowedKeysFile.read(path)) }
+                return keys
+            }
             if let file = options.curveSecretKeyFile {
                 let keys = try CurveKeyFile.read(file)
-                configuration.workerSecurity = .init(keys: keys, allowedWorkerKeys: Set(options.allowedWorkerKeys))
+                configuration.workerSecurity = .init(keys: keys, allowedWorkerKeys: try allowedKeys())
             } else if options.workerEndpoints.contains(where: { $0.hasPrefix("tcp://") }) {
                 throw ValidationError("a tcp:// worker endpoint needs --curve-secret-key-file (CURVE is mandatory between hosts)")
             }
@@ -42,7 +50,20 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
                 "ipc.frontend": "\(broker.boundFrontendEndpoints.joined(separator: ","))",
                 "ipc.workers": "\(broker.boundWorkerEndpoints.joined(separator: ","))",
             ])
-            return DaemonComponents(shutdown: { broker.close() })
+            let logger = context.logger
+            let curve = configuration.workerSecurity != nil
+            return DaemonComponents(
+                reload: {
+                    guard curve else { return }
+                    do {
+                        let keys = try allowedKeys()
+                        broker.replaceAllowedWorkerKeys(keys)
+                        logger.notice("worker allow-list reloaded: \(keys.count) keys")
+                    } catch {
+                        logger.error("worker allow-list not reloaded, keeping the old one: \(error)")
+                    }
+                },
+                shutdown: { broker.close() })
         }
     }
 }
@@ -57,5 +78,24 @@ public enum CurveKeyFile {
         let secret = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let publicKey = try CurveKeyPair.publicKey(forSecretKey: secret)
         return try CurveKeyPair(publicKey: publicKey, secretKey: secret)
+    }
+}
+
+/// The allow-list file: one Z85 worker public key per line, `#` comments.
+enum AllowedKeysFile {
+    static func read(_ path: String) throws -> Set<String> {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read the worker allow-list \(path)")
+        }
+        var keys = Set<String>()
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let key = line.trimmingCharacters(in: .whitespaces)
+            if key.isEmpty || key.hasPrefix("#") { continue }
+            guard CurveKeyPair.decode(z85: key) != nil else {
+                throw ValidationError("\(path):\(number + 1):1: not a 40-character Z85 CURVE public key")
+            }
+            keys.insert(key)
+        }
+        return keys
     }
 }

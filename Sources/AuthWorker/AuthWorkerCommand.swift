@@ -1,4 +1,5 @@
 public import ArgumentParser
+import FlexConfig
 import Foundation
 import HubDaemon
 import HubIPC
@@ -52,6 +53,19 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                 let keyring = try PreSharedKeyring(contentsOf: path)
                 context.logger.info("auth.psk: \(keyring.count) peers in the keyring")
                 services.append(PreSharedKeyService(keyring: keyring))
+            } else if let path = options.daemon.configurationFile {
+                let loaded = FlexConfig.load(path: path)
+                guard !loaded.hasErrors else {
+                    throw ValidationError("\(path): \(loaded.errors.count) error(s); first: \(loaded.errors[0])")
+                }
+                let (keyring, unmatchable) = PreSharedKeyring.fromConfiguration(loaded.configuration)
+                for peer in unmatchable {
+                    context.logger.warning("auth.psk: \(peer) is matched by address or hostname, which this build cannot see yet; it is not served")
+                }
+                if keyring.count > 0 {
+                    context.logger.info("auth.psk: \(keyring.count) keyring entries from \(path)")
+                    services.append(PreSharedKeyService(keyring: keyring))
+                }
             }
             let engine = try AuthWorkerEngine(configuration: configuration, services: services,
                                               context: context.zmq, logger: context.logger)

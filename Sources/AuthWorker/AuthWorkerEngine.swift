@@ -113,6 +113,8 @@ final class WorkerCore: @unchecked Sendable {
     private var lastRegisterSent = MonotonicTime(nanoseconds: 0)
     private var replies = ReplyCache()
     private var leaving = false
+    /// Heartbeat rounds in a row with the broker silent.
+    private var silentRounds = 0
     var registered = false
     var inFlight = 0
 
@@ -168,9 +170,18 @@ final class WorkerCore: @unchecked Sendable {
             // again (once per interval) until it answers.
             if registered { logger.warning("broker silent for \(silentFor) ms: registering again") }
             registered = false
+            silentRounds += 1
+            if silentRounds % 3 == 0 {
+                // libzmq does not retry a CURVE handshake the broker's ZAP handler
+                // refused; a fresh connection asks again (our key may have been
+                // added to the allow-list since).
+                try? socket.disconnect(configuration.brokerEndpoint)
+                try? socket.connect(configuration.brokerEndpoint)
+            }
             register()
             return
         }
+        silentRounds = 0
         send([EnvelopeCodec.encode(.request(.workerHeartbeat(.with { $0.requestsInFlight = UInt32(clamping: inFlight) })))])
     }
 

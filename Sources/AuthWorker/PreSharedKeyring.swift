@@ -62,8 +62,13 @@ public struct PreSharedKeyring: Sendable {
         self.keys = keys
     }
 
-    /// The key for a peer identity (RFC 7296 §3.5 ID type and data), if any.
+    /// The key for a peer identity (RFC 7296 §3.5 ID type and data), if any; the
+    /// any-peer key of a configuration keyring when no entry names the identity.
     func key(idType: UInt32, value: [UInt8]) -> SecretBytes? {
+        specificKey(idType: idType, value: value) ?? keys[Self.anyPeer]
+    }
+
+    private func specificKey(idType: UInt32, value: [UInt8]) -> SecretBytes? {
         switch idType {
         case 1 where value.count == 4:  // ID_IPV4_ADDR
             return keys[value.map(String.init).joined(separator: ".")]

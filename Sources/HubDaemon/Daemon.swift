@@ -44,11 +44,16 @@ public enum Daemon {
             "metrics.port": "\(metrics.map { String($0.port) } ?? "off")",
         ])
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ComponentsService(components: components, logger: logger)),
+            .init(service: ReloadService(components: components, logger: logger)),
+        ]
+        if let parent = ProcessInfo.processInfo.environment[ParentWatchService.environmentKey].flatMap(Int32.init) {
+            services.append(.init(service: ParentWatchService(parent: parent, logger: logger),
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: ComponentsService(components: components, logger: logger)),
-                .init(service: ReloadService(components: components, logger: logger)),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))
@@ -88,6 +93,27 @@ struct ReloadService: Service, CustomStringConvertible {
                 }
             }
             await group.waitForAll()
+        }
+    }
+}
+
+/// Stops the process gracefully when the process that started it is gone, if
+/// that process asked for it by setting `IKEHUB_PARENT_PID` to its own PID (the
+/// launcher and the test harness do; systemd units do not). Without it a
+/// killed launcher or test run would leave orphan daemons behind.
+struct ParentWatchService: Service, CustomStringConvertible {
+    static let environmentKey = "IKEHUB_PARENT_PID"
+    let parent: Int32
+    let logger: Logger
+    var description: String { "parent watch (pid \(parent))" }
+
+    func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            if getppid() != parent {
+                logger.warning("parent process \(parent) is gone: stopping")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(500))
         }
     }
 }

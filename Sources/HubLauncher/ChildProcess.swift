@@ -37,10 +37,19 @@ enum ChildProcess {
         }
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
+        // The environment plus IKEHUB_PARENT_PID, so a child stops by itself if the
+        // launcher is killed (HubDaemon's parent watch) instead of lingering.
+        var environment = ProcessInfo.processInfo.environment
+        environment["IKEHUB_PARENT_PID"] = String(getpid())
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") }
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
         var arguments: [UnsafeMutablePointer<CChar>?] = argv + [nil]
+        var environmentPointers: [UnsafeMutablePointer<CChar>?] = envp + [nil]
         let result = arguments.withUnsafeMutableBufferPointer { pointer in
-            posix_spawn(&pid, spec.executable, &actions, nil, pointer.baseAddress!, environ)
+            environmentPointers.withUnsafeMutableBufferPointer { environmentPointer in
+                posix_spawn(&pid, spec.executable, &actions, nil, pointer.baseAddress!, environmentPointer.baseAddress!)
+            }
         }
         guard result == 0 else {
             throw SpawnFailure(description: "cannot start \(spec.name) (\(spec.executable)): \(String(cString: strerror(result)))")

@@ -11,8 +11,11 @@ struct ConfigParseBenchmark: ParsableCommand {
 
     @Option(help: "Keyring peers to generate (five lines each).") var peers = 10_000
     @Option(help: "Timed repetitions.") var iterations = 5
+    @Flag(help: "One repetition of a 1,000-peer configuration (CI smoke run).") var quick = false
 
     func run() throws {
+        let peers = quick ? min(self.peers, 1000) : self.peers
+        let iterations = quick ? 1 : self.iterations
         let text = Self.configuration(peers: peers)
         let lineCount = text.utf8.reduce(0) { $1 == 0x0a ? $0 + 1 : $0 } + 1
         var durations: [Duration] = []

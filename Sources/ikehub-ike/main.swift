@@ -1,4 +1,4 @@
-// ikehub-ike: the daemon frame over IPC (its protocol library comes with its own issue).
-import HubDaemon
+// ikehub-ike: the IKE frontend (DESIGN §1).
+import IKEFrontend
 
-await ProcessShell.main(name: "ikehub-ike")
+await FrontendDaemon.main()

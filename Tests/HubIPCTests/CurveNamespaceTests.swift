@@ -17,6 +17,7 @@ final class NamespacePair: @unchecked Sendable {
     }
 
     init() throws {
+        Self.removeStale()
         let tag = String(getpid() % 100_000)
         broker = "ikh-b\(tag)"
         worker = "ikh-w\(tag)"
@@ -38,6 +39,25 @@ final class NamespacePair: @unchecked Sendable {
         // Deleting a namespace deletes the veth pair with it.
         try? Self.ip(["netns", "del", broker])
         try? Self.ip(["netns", "del", worker])
+    }
+
+    /// Deletes `ikh-b<pid>`/`ikh-w<pid>` namespaces left by a test run that was
+    /// killed before its cleanup ran (the pid no longer exists).
+    static func removeStale() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["netns", "list"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return }
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for line in listing.split(separator: "\n") {
+            let name = String(line.split(separator: " ").first ?? "")
+            guard name.hasPrefix("ikh-b") || name.hasPrefix("ikh-w"), let owner = Int32(name.dropFirst(5)),
+                  owner != getpid() % 100_000, kill(owner, 0) != 0 else { continue }
+            try? ip(["netns", "del", name])
+        }
     }
 
     /// `ip netns exec NS` as a spawn prefix: `ip` execs the program, so the PID
@@ -105,5 +125,47 @@ final class NamespacePair: @unchecked Sendable {
         for worker in workers { worker.kill() }
         broker.kill()
         _ = await broker.waitForExit()
+    }
+}
+
+/// Workers over tcp:// join at run time: a key added to the allow-list file is
+/// admitted after SIGHUP, without restarting the broker.
+@Suite(.serialized) struct CurveAllowListReloadTests {
+    @Test func testWorkerWithNewKeyRegisters_whenAllowListIsReloadedBySIGHUP() async throws {
+        let sandbox = ProcessHarness.makeSandbox("zap-reload")
+        let arguments = ProcessHarness.daemonArguments(sandbox)
+        let brokerKeys = try CurveKeyPair.generate()
+        let workerKeys = try CurveKeyPair.generate()
+        FileManager.default.createFile(atPath: "\(sandbox)/broker.key", contents: Data((brokerKeys.secretKey + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(atPath: "\(sandbox)/late.key", contents: Data((workerKeys.secretKey + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        let allowFile = "\(sandbox)/allowed-workers"
+        FileManager.default.createFile(atPath: allowFile, contents: Data("# admitted worker keys\n".utf8))
+        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 30_000...50_000))"
+        let broker = try SpawnedProcess("ikehub-authd", arguments + [
+            "--workers-listen", endpoint, "--curve-secret-key-file", "\(sandbox)/broker.key",
+            "--allow-worker-keys-file", allowFile,
+        ], logDirectory: sandbox)
+        try await Task.sleep(for: .milliseconds(300))
+        let worker = try SpawnedProcess("ikehub-auth-worker", arguments + [
+            "--name", "late", "--broker", endpoint, "--curve-secret-key-file", "\(sandbox)/late.key",
+            "--broker-public-key", brokerKeys.publicKey,
+        ], logDirectory: sandbox, logName: "late")
+        let context = try ZMQContext()
+        let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/authd.sock", context: context, logger: LogCapture().logger())
+        #expect(await ProcessHarness.waitForWorkers(client, timeout: .seconds(2)) { !$0.isEmpty } == [])
+        #expect(broker.log.contains("ZAP refused CURVE key \(workerKeys.publicKey)"))
+
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: allowFile))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((workerKeys.publicKey + "\n").utf8))
+        try handle.close()
+        broker.kill(SIGHUP)
+        let names = await ProcessHarness.waitForWorkers(client, timeout: .seconds(10)) { $0 == ["late"] }
+        #expect(names == ["late"], "\(broker.log)")
+        #expect(broker.log.contains("worker allow-list reloaded: 1 keys"))
+        client.close()
+        _ = worker
     }
 }

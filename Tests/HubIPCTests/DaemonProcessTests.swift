@@ -71,6 +71,30 @@ import ZeroMQ
         #expect(lines.allSatisfy { $0.hasPrefix("<") }, "a line without a priority prefix: \(lines)")
     }
 
+    @Test func testDaemonStopsByItself_whenTheProcessThatStartedItDies() async throws {
+        let sandbox = ProcessHarness.makeSandbox("orphan")
+        let log = "\(sandbox)/orphan.log"
+        let binary = ProcessHarness.binDirectory + "/ikehub-tunneld"
+        // A shell starts the daemon naming itself as the parent, then exits.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "export IKEHUB_PARENT_PID=$$; "
+            + "\(binary) --runtime-dir \(sandbox)/run --state-dir \(sandbox)/state > \(log) 2>&1 & sleep 1"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["IKEHUB_PARENT_PID"] = nil
+        shell.environment = environment
+        try shell.run()
+        let end = ContinuousClock.now + .seconds(10)
+        var text = ""
+        while ContinuousClock.now < end {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if text.contains("ikehub-tunneld stopped") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(text.contains("is gone: stopping"), "\(text)")
+        #expect(text.contains("ikehub-tunneld stopped"))
+    }
+
     func httpGet(port: UInt16, path: String) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

@@ -32,6 +32,10 @@ final class SpawnedProcess: @unchecked Sendable {
         }
         process.standardOutput = log
         process.standardError = log
+        // The daemon stops by itself if this test process dies (HubDaemon's parent watch).
+        var environment = ProcessInfo.processInfo.environment
+        environment["IKEHUB_PARENT_PID"] = String(getpid())
+        process.environment = environment
         try process.run()
     }
 

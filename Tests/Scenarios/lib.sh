@@ -115,3 +115,78 @@ sw() {
 }
 
 charon_stop() { stop_pidfile "$SCENARIO_STATE/$1/charon.pid"; }
+
+# radius_start HOST USERS_FILE: a private FreeRADIUS 3 (copy of Debian's configuration, one
+# virtual server of ours on 127.0.0.1:1812/1813, NAS secret "scenario-radius-secret") in
+# HOST's namespace; accounting detail files under $SCENARIO_STATE/radius/radacct.
+radius_start() {
+  local host=$1 users=$2 dir="$SCENARIO_STATE/radius" ns; ns=$(ns_of "$host")
+  command -v freeradius >/dev/null || skip "freeradius is not installed"
+  rm -rf "$dir"; mkdir -p "$dir"
+  cp -a /etc/freeradius/3.0 "$dir/raddb"
+  sed -i -e "s|^raddbdir = .*|raddbdir = $dir/raddb|" -e "s|^logdir = .*|logdir = $dir|" \
+         -e "s|^run_dir = .*|run_dir = $dir|" -e 's|^\(\s*\)user = freerad|\1#user = freerad|' \
+         -e 's|^\(\s*\)group = freerad|\1#group = freerad|' "$dir/raddb/radiusd.conf"
+  cp "$users" "$dir/raddb/mods-config/files/authorize"
+  printf 'client scenario {\n\tipaddr = 127.0.0.1\n\tsecret = scenario-radius-secret\n}\n' > "$dir/raddb/clients.conf"
+  rm -f "$dir/raddb/sites-enabled/"* "$dir/raddb/mods-enabled/eap"
+  cat > "$dir/raddb/sites-enabled/scenario" <<SITE
+server scenario {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = 1812
+	}
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = 1813
+	}
+	authorize {
+		preprocess
+		files
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+	}
+	preacct {
+		preprocess
+		acct_unique
+	}
+	accounting {
+		detail
+		ok
+	}
+	post-auth {
+	}
+}
+SITE
+  ip netns exec "$ns" freeradius -X -d "$dir/raddb" > "$dir/radiusd-X.log" 2>&1 < /dev/null &
+  echo $! > "$dir/radiusd.pid"
+  for _ in $(seq 1 100); do grep -q 'Ready to process requests' "$dir/radiusd-X.log" && return 0; sleep 0.1; done
+  tail -20 "$dir/radiusd-X.log"; return 1
+}
+
+radius_stop() { stop_pidfile "$SCENARIO_STATE/radius/radiusd.pid"; }
+
+# The accounting detail records FreeRADIUS wrote.
+radius_detail() { cat "$SCENARIO_STATE"/radius/radacct/*/detail-* 2>/dev/null; }
+
+IKEHUB_BIN=${IKEHUB_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.build/debug}
+
+# ikehub_start HOST CONFIG: the headend's processes under the launcher in HOST's namespace.
+ikehub_start() {
+  local host=$1 config=$2 dir="$SCENARIO_STATE/ikehub" ns; ns=$(ns_of "$host")
+  [ -x "$IKEHUB_BIN/ikehub" ] || skip "ikehub is not built ($IKEHUB_BIN/ikehub)"
+  mkdir -p "$dir/run" "$dir/state" "$dir/logs"
+  ip netns exec "$ns" "$IKEHUB_BIN/ikehub" launch --config "$config" --runtime-dir "$dir/run" \
+     --state-dir "$dir/state" --log-dir "$dir/logs" --auth-workers 1 > "$dir/launcher.log" 2>&1 < /dev/null &
+  echo $! > "$dir/launcher.pid"
+  for _ in $(seq 1 100); do grep -q 'IKE listening' "$dir/logs/ikehub-ike.log" 2>/dev/null && return 0; sleep 0.1; done
+  tail -20 "$dir/launcher.log" "$dir"/logs/*.log; return 1
+}
+
+ikehub_stop() { stop_pidfile "$SCENARIO_STATE/ikehub/launcher.pid"; }

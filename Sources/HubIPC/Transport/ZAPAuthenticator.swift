@@ -11,8 +11,7 @@ public import ZeroMQ
 /// (public keys are not secrets).
 public final class ZAPAuthenticator: Sendable {
     private let loop: IOLoop
-    /// The Z85 public keys admitted, per ZAP domain.
-    public let allowList: [String: Set<String>]
+    private let state: ZAPState
 
     /// Binds `inproc://zeromq.zap.01` in `context`.
     public init(context: ZMQContext, allowList: [String: Set<String>], logger: Logger) throws(IPCError) {
@@ -23,24 +22,35 @@ public final class ZAPAuthenticator: Sendable {
         } catch {
             throw .transport(error)
         }
-        self.allowList = allowList
-        // Keys as 32 raw octets: ZAP hands us the binary key.
-        var raw: [String: Set<[UInt8]>] = [:]
-        for (domain, keys) in allowList {
-            raw[domain] = Set(keys.compactMap { CurveKeyPair.decode(z85: $0) })
-        }
-        let admitted = raw
         loop = try IOLoop(name: "zap")
         let loop = self.loop
-        let state = ZAPState(logger: logger)
+        let state = ZAPState(logger: logger, allowList: Self.decode(allowList))
+        self.state = state
         loop.execute {
             loop.addSocket(socket) { socket in
                 while let frames = try? socket.receive() {
-                    let reply = state.answer(frames, allowList: admitted)
+                    let reply = state.answer(frames)
                     try? socket.send(reply, dontWait: false)
                 }
             }
         }
+    }
+
+    /// Replaces the allow-list (SIGHUP reload). Applies to handshakes from now on:
+    /// a connection already admitted stays up until it reconnects.
+    public func replaceAllowList(_ allowList: [String: Set<String>]) {
+        let state = self.state
+        let decoded = Self.decode(allowList)
+        loop.execute { state.allowList = decoded }
+    }
+
+    /// Keys as 32 raw octets: ZAP hands us the binary key.
+    private static func decode(_ allowList: [String: Set<String>]) -> [String: Set<[UInt8]>] {
+        var raw: [String: Set<[UInt8]>] = [:]
+        for (domain, keys) in allowList {
+            raw[domain] = Set(keys.compactMap { CurveKeyPair.decode(z85: $0) })
+        }
+        return raw
     }
 
     deinit {
@@ -57,13 +67,18 @@ public final class ZAPAuthenticator: Sendable {
 final class ZAPState: @unchecked Sendable {
     private let logger: Logger
     private var loggedRefusals: Set<[UInt8]> = []
+    /// Admitted raw keys per domain; replaced on reload.
+    var allowList: [String: Set<[UInt8]>]
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, allowList: [String: Set<[UInt8]>]) {
+        self.logger = logger
+        self.allowList = allowList
+    }
 
     /// ZAP request: version, request id, domain, address, routing id, mechanism,
     /// credentials... Reply: version, request id, status code, status text, user
     /// id, metadata (RFC 27 §"Reply").
-    func answer(_ frames: [[UInt8]], allowList: [String: Set<[UInt8]>]) -> [[UInt8]] {
+    func answer(_ frames: [[UInt8]]) -> [[UInt8]] {
         guard frames.count >= 6 else {
             return [Array("1.0".utf8), frames.count > 1 ? frames[1] : [], Array("500".utf8), Array("malformed ZAP request".utf8), [], []]
         }

@@ -1,0 +1,44 @@
+import FlexConfig
+import HubVocabulary
+
+extension PreSharedKeyring {
+    /// The identity a peer matches when no identity-specific entry does: IOS `peer X /
+    /// address 0.0.0.0 0.0.0.0` (any address).
+    static let anyPeer = "*"
+
+    /// The keys of every `crypto ikev2 keyring` in the configuration (RFC 7296 §2.15 PSKs
+    /// stay in the worker): `identity fqdn|email|key-id|address` entries by identity, and
+    /// `address 0.0.0.0 0.0.0.0` peers as the key for any peer. The peer's own key is the
+    /// `pre-shared-key [remote]` one; the asymmetric local key is used for our AUTH.
+    ///
+    /// Address-specific peers (other than 0.0.0.0/0) and `hostname` peers need the peer's
+    /// address or DNS name, which the AuthenticateRequest does not carry yet: they are
+    /// returned in `unmatchable` so that the worker says so at start.
+    public static func fromConfiguration(_ configuration: FlexConfiguration) -> (keyring: PreSharedKeyring, unmatchable: [String]) {
+        var keys: [String: SecretBytes] = [:]
+        var unmatchable: [String] = []
+        for keyring in configuration.ikev2.keyrings {
+            for peer in keyring.peers {
+                guard let key = peer.remoteKey ?? peer.key else { continue }
+                for identity in peer.identities {
+                    if let text = identity.text {
+                        keys[text] = key
+                    } else if let address = IPAddress(bytes: identity.data) {
+                        keys[address.description] = key
+                    }
+                }
+                for address in peer.addresses {
+                    if case .ipv4(let start, let mask) = address, start.rawValue == 0, mask.rawValue == 0 {
+                        keys[anyPeer] = key
+                    } else if case .ipv6(_, let length) = address, length == 0 {
+                        keys[anyPeer] = key
+                    } else if peer.identities.isEmpty {
+                        unmatchable.append("keyring \(keyring.name) peer \(peer.name)")
+                    }
+                }
+                if peer.hostname != nil, peer.identities.isEmpty { unmatchable.append("keyring \(keyring.name) peer \(peer.name) (hostname)") }
+            }
+        }
+        return (PreSharedKeyring(keys: keys), unmatchable)
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import HubNetworking
+import HubVocabulary
+import IKEExchanges
+import Logging
+
+/// The IKE frontend's one serial place: it owns the sans-I/O `IKESATable`, feeds it
+/// datagrams, results and timers, and carries out its effects (DESIGN §2). Requests to
+/// other processes run as tasks whose results come back through this actor, so the table
+/// is only ever touched here.
+actor FrontendEngine {
+    private var table: IKESATable
+    private let configuration: FrontendConfiguration
+    private let peers: ProcessPeers
+    private let transmitter: DatagramTransmitter
+    private let logger: Logger
+    private let start = ContinuousClock.now
+    /// Session facts the engine's later effects do not repeat (for accounting Stop).
+    private var usernames: [SessionID: String] = [:]
+    private var virtualAccess: [SessionID: UInt32] = [:]
+    /// The latest checkpoint per established session (DESIGN §4; persisted in a later step).
+    private var checkpoints: [SessionID: IKESACheckpoint] = [:]
+
+    init(configuration: FrontendConfiguration, peers: ProcessPeers, transmitter: DatagramTransmitter, logger: Logger) {
+        self.configuration = configuration
+        self.table = IKESATable(configuration: configuration.responder)
+        self.peers = peers
+        self.transmitter = transmitter
+        self.logger = logger
+    }
+
+    var now: MonotonicTime {
+        let elapsed = ContinuousClock.now - start
+        return MonotonicTime(milliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    // MARK: - Inputs
+
+    func receive(_ datagram: InboundDatagram) {
+        perform(table.handle(datagram: datagram, at: now))
+    }
+
+    func fire(_ timer: IKETimer) {
+        perform(table.handle(timer: timer, at: now))
+    }
+
+    func snapshot() -> [IKESASnapshot] { table.snapshot(at: now) }
+
+    // MARK: - Effects
+
+    private func perform(_ effects: [IKEEffect]) {
+        // A session that stops in this batch reads its counters from tunneld before its
+        // CHILD_SAs and virtual-access go: the teardown runs after the Stop, in order.
+        var stopping: Set<SessionID> = []
+        for effect in effects { if case .accountingStop(let stop) = effect { stopping.insert(stop.session) } }
+        var teardown: [SessionID: [@Sendable () async -> Void]] = [:]
+        for effect in effects {
+            switch effect {
+            case .send(let datagram):
+                transmitter.send(datagram)
+            case .authenticate(let request):
+                let peers = self.peers, profile = configuration.profileName
+                Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
+            case .authorize(let request):
+                // Local authorization policy attributes come with the AAA issue; authorise as is.
+                let session = request.session
+                Task { self.deliver(authorizationResult: .authorized(SessionAuthorization()), session: session) }
+            case .allocateAddress(let request):
+                let peers = self.peers, pool = configuration.poolName
+                Task { let result = await peers.allocate(request, pool: pool); self.deliver(addressResult: result, session: request.session) }
+            case .releaseAddress(let release):
+                let peers = self.peers
+                Task { await peers.release(release) }
+            case .createVirtualAccess(var request):
+                if request.virtualTemplate == nil { request.virtualTemplate = configuration.virtualTemplate }
+                let peers = self.peers, session = request.session, template = request
+                Task { let result = await peers.createVirtualAccess(template); self.deliver(virtualAccessResult: result, session: session) }
+            case .deleteVirtualAccess(let release):
+                let peers = self.peers
+                if stopping.contains(release.session) {
+                    teardown[release.session, default: []].append { await peers.deleteVirtualAccess(release) }
+                } else {
+                    virtualAccess[release.session] = nil
+                    Task { await peers.deleteVirtualAccess(release) }
+                }
+            case .installChildSA(let installation):
+                let peers = self.peers
+                Task {
+                    let result = await peers.install(installation)
+                    self.deliver(childSAInstallResult: result, session: installation.session, inboundSPI: installation.inbound.spi)
+                }
+            case .deleteChildSA(let removal):
+                let peers = self.peers
+                if stopping.contains(removal.session) {
+                    teardown[removal.session, default: []].append { await peers.remove(removal) }
+                } else {
+                    Task { await peers.remove(removal) }
+                }
+            case .accountingStart(let start):
+                if let username = start.username ?? start.identity.text { usernames[start.session] = username }
+                logger.info("session up", metadata: ["session.id": "\(start.session)", "peer.addr": "\(start.peer)",
+                                                     "framed": "\(start.framedIPv4Address.map { "\($0)" } ?? "-")"])
+                let peers = self.peers
+                Task { await peers.accountingStart(start) }
+            case .accountingStop:
+                break  // after the loop, with the session's teardown
+            case .sessionMoved(let move):
+                logger.info("session moved to a rekeyed IKE SA", metadata: ["session.id": "\(move.session)", "ike.spi.r": "\(move.to.responderSPI)"])
+            case .deleteSession(let end):
+                logger.info("session down", metadata: ["session.id": "\(end.session)", "reason": "\(end.reason)"])
+                checkpoints[end.session] = nil
+            case .setTimer(let timer):
+                let delay = max(0, timer.deadline.milliseconds - now.milliseconds)
+                Task {
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    self.fire(timer)
+                }
+            case .protocolError(let error):
+                logger.notice("IKE: \(error)")
+            case .checkpoint(let checkpoint):
+                checkpoints[checkpoint.session] = checkpoint
+            }
+        }
+        for effect in effects {
+            guard case .accountingStop(let stop) = effect else { continue }
+            let peers = self.peers, username = usernames[stop.session], index = virtualAccess[stop.session]
+            let steps = teardown[stop.session] ?? []
+            virtualAccess[stop.session] = nil
+            usernames[stop.session] = nil
+            Task {
+                await peers.accountingStop(stop, username: username, virtualAccess: index)
+                for step in steps { await step() }
+            }
+        }
+    }
+
+    private func deliver(authResult: AuthResult, session: SessionID) {
+        if case .rejected(let reason) = authResult {
+            logger.notice("authentication failed", metadata: ["session.id": "\(session)", "reason": "\(reason)"])
+        }
+        perform(table.handle(authResult: authResult, session: session, at: now))
+    }
+
+    private func deliver(authorizationResult: AuthorizationResult, session: SessionID) {
+        perform(table.handle(authorizationResult: authorizationResult, session: session, at: now))
+    }
+
+    private func deliver(addressResult: AddressResult, session: SessionID) {
+        perform(table.handle(addressResult: addressResult, session: session, at: now))
+    }
+
+    private func deliver(virtualAccessResult: VirtualAccessResult, session: SessionID) {
+        if case .created(let interface) = virtualAccessResult { virtualAccess[session] = interface.index }
+        perform(table.handle(virtualAccessResult: virtualAccessResult, session: session, at: now))
+    }
+
+    private func deliver(childSAInstallResult: ChildSAInstallResult, session: SessionID, inboundSPI: UInt32) {
+        perform(table.handle(childSAInstallResult: childSAInstallResult, session: session, inboundSPI: inboundSPI, at: now))
+    }
+}
+
+/// Sends the engine's datagrams: port-500 ones from the frontend's own socket, NAT-T ones
+/// through the tunnel manager, which owns UDP 4500 (IKEHandoffSocket).
+final class DatagramTransmitter: @unchecked Sendable {
+    private let sockets: [UDPSocket]
+    private let handoff: IKEHandoffSocket
+    private let logger: Logger
+
+    init(sockets: [UDPSocket], handoff: IKEHandoffSocket, logger: Logger) {
+        self.sockets = sockets
+        self.handoff = handoff
+        self.logger = logger
+    }
+
+    func send(_ datagram: OutboundDatagram) {
+        let remote = SocketAddress(address: datagram.remote.address, port: datagram.remote.port)
+        do {
+            if datagram.needsNonESPMarker {
+                let local = SocketAddress(address: datagram.local.address, port: datagram.local.port)
+                try handoff.send(IKEHandoffSocket.Message(remote: remote, local: local, ikeMessage: datagram.bytes))
+            } else if let socket = socket(for: datagram.local) {
+                try socket.send(datagram.bytes, to: remote)
+            } else {
+                logger.warning("no socket for local endpoint \(datagram.local)")
+            }
+        } catch {
+            logger.warning("send to \(remote) failed: \(error)")
+        }
+    }
+
+    private func socket(for local: Endpoint) -> UDPSocket? {
+        sockets.first { $0.localAddress.port == local.port && $0.localAddress.address == local.address }
+            ?? sockets.first { socket in
+                socket.localAddress.port == local.port && socket.localAddress.address.bytes.allSatisfy { $0 == 0 }
+                    && (socket.localAddress.address.bytes.count == local.address.bytes.count)
+            }
+    }
+}

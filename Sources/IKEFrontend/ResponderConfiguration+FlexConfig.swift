@@ -1,0 +1,176 @@
+import FlexConfig
+import HubVocabulary
+import IKECrypto
+import IKEExchanges
+
+/// A FlexVPN construct the IKE engine cannot use, named so the operator can fix it.
+public struct FrontendConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// What the frontend takes from the FlexVPN configuration.
+public struct FrontendConfiguration: Sendable {
+    public var responder: ResponderConfiguration
+    /// The IKEv2 profile sessions are set up with (first light: one profile).
+    public var profileName: String
+    /// `virtual-template N` of that profile.
+    public var virtualTemplate: Int?
+    /// The pool of the profile's authorization policy, if it names one.
+    public var poolName: String?
+    /// UDP 500 listen endpoints (4500 belongs to the tunnel manager's data plane).
+    public var ikeEndpoints: [SocketAddressPair]
+
+    /// An IKE listen address and its NAT-T port.
+    public struct SocketAddressPair: Hashable, Sendable {
+        public var address: IPAddress
+        public var ikePort: UInt16
+        public var natTraversalPort: UInt16
+    }
+}
+
+extension FrontendConfiguration {
+    /// Maps the model: `crypto ikev2 policy/proposal` (or the IOS default proposal), the
+    /// profile's `identity local`, `dpd`, `lifetime`, `virtual-template`, the IPsec
+    /// profile's transform sets, `crypto ikev2 limit|cookie-challenge|fragmentation`.
+    public init(_ configuration: FlexConfiguration) throws(FrontendConfigurationError) {
+        let ikev2 = configuration.ikev2
+        guard let profile = ikev2.profiles.first else {
+            throw FrontendConfigurationError(description: "no crypto ikev2 profile: nothing for a peer to connect to")
+        }
+        var ikeProposals: [IKEProposalConfiguration] = []
+        let proposalNames = ikev2.policies.flatMap(\.proposals)
+        for name in proposalNames.isEmpty ? ikev2.proposals.map(\.name) : proposalNames {
+            guard let proposal = ikev2.proposals.first(where: { $0.name == name }) else { continue }
+            ikeProposals.append(try Self.ikeProposal(proposal))
+        }
+        if ikeProposals.isEmpty { ikeProposals = [IKEProposalConfiguration.iosDefault()] }
+
+        let template = profile.virtualTemplate
+        var childProposals: [ChildProposalConfiguration] = []
+        let ipsecProfile = configuration.interfaces.first { $0.virtualTemplateNumber == template }?
+            .tunnelProtection.flatMap { name in configuration.ipsec.profiles.first { $0.name == name } }
+            ?? configuration.ipsec.profiles.first { $0.ikev2Profile == profile.name }
+        let pfs = ipsecProfile?.pfsGroup.flatMap { DiffieHellmanGroup(transformID: UInt16(clamping: $0)) }
+        for setName in ipsecProfile?.transformSets ?? [] {
+            guard let set = configuration.ipsec.transformSets.first(where: { $0.name == setName }) else { continue }
+            childProposals.append(try Self.childProposal(set, pfs: pfs))
+        }
+        if childProposals.isEmpty {
+            childProposals = [ChildProposalConfiguration(
+                name: "default", encryptions: [try Self.encryption(.aesGCM16, 256, "default"), try Self.encryption(.aesCBC, 256, "default")],
+                integrities: [.hmacSHA256_128, .hmacSHA1_96])]
+        }
+
+        let localIdentity: PeerIdentity
+        switch profile.localIdentity {
+        case .fqdn(let name)?: localIdentity = .fqdn(name)
+        case .email(let address)?: localIdentity = .email(address)
+        case .keyID(let id)?: localIdentity = .keyID(id)
+        case .address(let address)?: localIdentity = .address(address)
+        case .distinguishedName?, nil:
+            let listen = configuration.linux.effectiveListenAddresses.first?.address ?? .v4(IPv4Address(0))
+            localIdentity = .address(listen)
+        }
+
+        var limits = ResponderConfiguration.Limits()
+        if let threshold = ikev2.cookieChallengeThreshold { limits.cookieChallengeThreshold = threshold }
+        if let halfOpen = ikev2.maximumNegotiatingSAs { limits.maximumHalfOpen = halfOpen }
+        if let total = ikev2.maximumSAs { limits.maximumSAs = total }
+        var lifetimes = ResponderConfiguration.Lifetimes()
+        lifetimes.ikeSASeconds = Int64(profile.lifetimeSeconds)
+        if let seconds = ipsecProfile?.lifetimeSeconds { lifetimes.childSASeconds = Int64(seconds) }
+        let dpd = (profile.dpd ?? ikev2.dpd).map {
+            ResponderConfiguration.DeadPeerDetection(intervalSeconds: Int64($0.intervalSeconds),
+                                                     retryIntervalSeconds: Int64($0.retrySeconds))
+        }
+        responder = ResponderConfiguration(
+            ikeProposals: ikeProposals, childProposals: childProposals, localIdentity: localIdentity,
+            requiresConfigurationRequest: false, requiresAuthorization: false, limits: limits, lifetimes: lifetimes,
+            deadPeerDetection: dpd,
+            fragmentation: ResponderConfiguration.Fragmentation(maximumMessageSize: ikev2.fragmentationMTU ?? 1280))
+        profileName = profile.name
+        virtualTemplate = template
+        // `aaa authorization group psk list LIST NAME`: NAME is the authorization policy
+        // (local list) whose `pool` gives the address; the first policy with a pool wins.
+        poolName = profile.authorizations.compactMap { authorization -> String? in
+            guard case .fixed(let name) = authorization.username else { return nil }
+            return ikev2.authorizationPolicies.first { $0.name == name }?.pool
+        }.first
+            ?? ikev2.authorizationPolicies.first(where: { $0.name == "default" })?.pool
+            ?? (configuration.ipv4Pools.count == 1 ? configuration.ipv4Pools.first?.name : nil)
+        ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
+            SocketAddressPair(address: $0.address, ikePort: $0.port, natTraversalPort: $0.natTraversalPort)
+        }
+    }
+
+    static func encryption(_ algorithm: EncryptionAlgorithm, _ bits: Int?, _ place: String) throws(FrontendConfigurationError) -> EncryptionTransform {
+        do { return try EncryptionTransform(algorithm, keyLengthBits: bits) } catch {
+            throw FrontendConfigurationError(description: "\(place): \(algorithm) with \(bits ?? 0) bits: \(error)")
+        }
+    }
+
+    static func ikeProposal(_ proposal: IKEv2Proposal) throws(FrontendConfigurationError) -> IKEProposalConfiguration {
+        let place = "crypto ikev2 proposal \(proposal.name)"
+        var encryptions: [EncryptionTransform] = []
+        for name in proposal.encryption {
+            switch name {
+            case "aes-cbc-128": encryptions.append(try encryption(.aesCBC, 128, place))
+            case "aes-cbc-192": encryptions.append(try encryption(.aesCBC, 192, place))
+            case "aes-cbc-256": encryptions.append(try encryption(.aesCBC, 256, place))
+            case "aes-gcm-128": encryptions.append(try encryption(.aesGCM16, 128, place))
+            case "aes-gcm-256": encryptions.append(try encryption(.aesGCM16, 256, place))
+            case "aes-ctr-128", "aes-ctr-192", "aes-ctr-256":
+                encryptions.append(try encryption(.aesCTR, Int(name.suffix(3)), place))
+            default: throw FrontendConfigurationError(description: "\(place): encryption '\(name)' is not supported by the IKE engine")
+            }
+        }
+        let integrities = try proposal.integrity.map { (name) throws(FrontendConfigurationError) in try integrity(name, place) }
+        var prfs: [PseudorandomFunction] = []
+        for name in proposal.prf.isEmpty ? proposal.integrity : proposal.prf {
+            switch name {
+            case "sha1": prfs.append(.hmacSHA1)
+            case "sha256": prfs.append(.hmacSHA256)
+            case "sha384": prfs.append(.hmacSHA384)
+            case "sha512": prfs.append(.hmacSHA512)
+            default: throw FrontendConfigurationError(description: "\(place): prf '\(name)' is not supported by the IKE engine")
+            }
+        }
+        var groups: [DiffieHellmanGroup] = []
+        for number in proposal.groups {
+            guard let group = DiffieHellmanGroup(transformID: UInt16(clamping: number)) else {
+                throw FrontendConfigurationError(description: "\(place): group \(number) is not supported by the IKE engine")
+            }
+            groups.append(group)
+        }
+        let aeadOnly = encryptions.allSatisfy { $0.algorithm == .aesGCM16 }
+        return IKEProposalConfiguration(name: proposal.name, encryptions: encryptions,
+                                        integrities: aeadOnly ? [] : integrities, prfs: prfs, groups: groups)
+    }
+
+    static func integrity(_ name: String, _ place: String) throws(FrontendConfigurationError) -> IntegrityAlgorithm {
+        switch name {
+        case "sha1", "esp-sha-hmac": .hmacSHA1_96
+        case "sha256", "esp-sha256-hmac": .hmacSHA256_128
+        case "sha384", "esp-sha384-hmac": .hmacSHA384_192
+        case "sha512", "esp-sha512-hmac": .hmacSHA512_256
+        default: throw FrontendConfigurationError(description: "\(place): integrity '\(name)' is not supported by the IKE engine")
+        }
+    }
+
+    static func childProposal(_ set: TransformSet, pfs: DiffieHellmanGroup?) throws(FrontendConfigurationError) -> ChildProposalConfiguration {
+        let place = "crypto ipsec transform-set \(set.name)"
+        var encryptions: [EncryptionTransform] = []
+        var integrities: [IntegrityAlgorithm] = []
+        for transform in set.transforms {
+            switch transform.name {
+            case "esp-aes": encryptions.append(try encryption(.aesCBC, transform.keyBits ?? 128, place))
+            case "esp-gcm": encryptions.append(try encryption(.aesGCM16, transform.keyBits ?? 128, place))
+            case "esp-sha-hmac", "esp-sha256-hmac", "esp-sha384-hmac", "esp-sha512-hmac":
+                integrities.append(try integrity(transform.name, place))
+            default: throw FrontendConfigurationError(description: "\(place): transform '\(transform.name)' is not supported by the userspace data plane")
+            }
+        }
+        guard !encryptions.isEmpty else { throw FrontendConfigurationError(description: "\(place): no ESP encryption transform") }
+        return ChildProposalConfiguration(name: set.name, encryptions: encryptions, integrities: integrities, pfsGroup: pfs)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import ESPDataPlane
+public import FlexConfig
+public import HubIPC
+import HubNetworking
+import HubVocabulary
+public import Logging
+import Netlink
+import Synchronization
+
+/// The tunnel manager of `ikehub-tunneld` with the userspace backend (DESIGN.md §5): it
+/// answers tunnel.proto — clones virtual-templates into TUN interfaces (`va<n>`), routes the
+/// clients' addresses to them, and installs the CHILD_SAs on the ESP data plane.
+///
+/// Every request runs under one lock: the netlink socket serves one request at a time, and a
+/// virtual-access changes as a unit. The packet threads are the data plane's, never blocked
+/// by this lock.
+///
+/// Nothing is restored on start: TUN interfaces, their routes and the userspace SAs die with
+/// the process, so a restarted tunneld starts empty and the frontend (which sees the new
+/// epoch) re-creates what it still needs.
+public final class TunnelManager: Sendable {
+    struct State {
+        var table = VirtualAccessTable()
+        var configuration: FlexConfiguration
+        var closed = false
+    }
+
+    let state: Mutex<State>
+    let netlink: NetlinkSocket
+    let ports: NATTraversalPorts
+    let logger: Logger
+    let clock: any WallClock
+
+    /// A manager for `configuration` that installs SAs on `ports`' data planes.
+    public init(configuration: FlexConfiguration, ports: NATTraversalPorts, logger: Logger,
+                clock: any WallClock = SystemWallClock()) throws(TunnelManagerError) {
+        do { netlink = try NetlinkSocket(family: .route) } catch { throw .netlink(error) }
+        state = Mutex(State(configuration: configuration))
+        self.ports = ports
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Applies a re-read configuration: new virtual-access interfaces use the new templates;
+    /// live ones keep what they were created with (no session drops, DESIGN.md §6).
+    public func replaceConfiguration(_ configuration: FlexConfiguration) {
+        state.withLock { $0.configuration = configuration }
+    }
+
+    /// Answers one tunnel.proto request.
+    public func handle(_ request: IPCRequest) -> IPCv1Envelope.OneOf_Body {
+        let envelope = request.envelope
+        switch envelope.body {
+        case .createVirtualAccessRequest(let body):
+            return reply { () throws(TunnelManagerError) in .createVirtualAccessReply(try createVirtualAccess(body, session: envelope.sessionID)) }
+        case .deleteVirtualAccessRequest(let body):
+            return .deleteVirtualAccessReply(.with { $0.wasPresent = deleteVirtualAccess(body.virtualAccess) })
+        case .installChildSaRequest(let body):
+            return reply { () throws(TunnelManagerError) in .installChildSaReply(try installChildSAs(body)) }
+        case .deleteChildSaRequest(let body):
+            return reply { () throws(TunnelManagerError) in .deleteChildSaReply(try deleteChildSAs(body)) }
+        case .rekeyChildSaRequest(let body):
+            return reply { () throws(TunnelManagerError) in .rekeyChildSaReply(try rekeyChildSAs(body)) }
+        case .countersRequest(let body):
+            return reply { () throws(TunnelManagerError) in .countersReply(try counters(body.virtualAccess)) }
+        default:
+            return .error(.with { $0.code = .rejected; $0.reason = "ikehub-tunneld does not serve \(envelope.bodyName)" })
+        }
+    }
+
+    private func reply(_ body: () throws(TunnelManagerError) -> IPCv1Envelope.OneOf_Body) -> IPCv1Envelope.OneOf_Body {
+        do {
+            return try body()
+        } catch {
+            logger.notice("tunnel request refused: \(error)")
+            return .error(.with { $0.code = .rejected; $0.reason = error.description })
+        }
+    }
+
+    /// Removes every virtual-access (SAs, routes, interfaces) and stops the NAT-T ports: the
+    /// SIGTERM path. Requests after this are refused.
+    public func close() {
+        let numbers = state.withLock { state in
+            state.closed = true
+            return state.table.numbers
+        }
+        for number in numbers { _ = deleteVirtualAccess(number, closing: true) }
+        ports.stop()
+    }
+
+    /// `session.id` for the log: the 16-octet session identifier in hex.
+    static func sessionLabel(_ key: Data) -> String {
+        key.isEmpty ? "none" : Hex.encode(Array(key))
+    }
+}

@@ -1,0 +1,97 @@
+import Testing
+import FlexConfig
+import HubVocabulary
+import IKECrypto
+import IKEExchanges
+@testable import IKEFrontend
+
+@Suite struct FrontendConfigurationTests {
+    static func load(_ text: String) throws -> FlexConfiguration {
+        let loaded = FlexConfig.load(text: text, file: "t.cfg")
+        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+        return loaded.configuration
+    }
+
+    @Test func testBuiltInConfiguration_mapsToTheEngine() throws {
+        let loaded = EmbeddedConfiguration.load(preSharedKey: SecretBytes(Array("k".utf8) + Array(repeating: 0x61, count: 31)))
+        #expect(!loaded.hasErrors)
+        let frontend = try FrontendConfiguration(loaded.configuration)
+        #expect(frontend.profileName == "embedded")
+        #expect(frontend.virtualTemplate == 1)
+        #expect(frontend.poolName == "embedded-pool")
+        #expect(frontend.responder.localIdentity == .fqdn("ikehub"))
+        let proposal = try #require(frontend.responder.ikeProposals.first)
+        #expect(proposal.encryptions.map(\.keyLengthBits) == [256, 128])
+        #expect(proposal.integrities == [.hmacSHA256_128])
+        #expect(proposal.groups == [.ecp256, .modp2048])
+        let child = try #require(frontend.responder.childProposals.first)
+        #expect(child.encryptions == [try EncryptionTransform(.aesGCM16, keyLengthBits: 256)])
+    }
+
+    @Test func testScenarioConfiguration_transformSetLifetimeAndDPD() throws {
+        let configuration = try Self.load("""
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 proposal p
+             encryption aes-gcm-256
+             prf sha384
+             group 20
+            crypto ikev2 policy pol
+             proposal p
+            crypto ikev2 profile prof
+             match identity remote any
+             identity local fqdn hub.example
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+             dpd 30 5 periodic
+             lifetime 7200
+             virtual-template 2
+            crypto ipsec transform-set ts esp-aes 256 esp-sha256-hmac
+            crypto ipsec profile ips
+             set transform-set ts
+             set ikev2-profile prof
+             set security-association lifetime seconds 1800
+            interface Virtual-Template2 type tunnel
+             tunnel mode ipsec ipv4
+             tunnel protection ipsec profile ips
+            """)
+        let frontend = try FrontendConfiguration(configuration)
+        #expect(frontend.responder.ikeProposals.first?.prfs == [.hmacSHA384])
+        #expect(frontend.responder.ikeProposals.first?.integrities == [])
+        #expect(frontend.responder.childProposals.first?.integrities == [.hmacSHA256_128])
+        #expect(frontend.responder.childProposals.first?.encryptions.first?.algorithm == .aesCBC)
+        #expect(frontend.responder.lifetimes.ikeSASeconds == 7200)
+        #expect(frontend.responder.lifetimes.childSASeconds == 1800)
+        #expect(frontend.responder.deadPeerDetection == .init(intervalSeconds: 30, retryIntervalSeconds: 5))
+        #expect(frontend.virtualTemplate == 2)
+    }
+
+    @Test func testUnsupportedTransform_isNamedWithItsPlace() throws {
+        let configuration = try Self.load("""
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 profile prof
+             match identity remote any
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+            crypto ipsec transform-set legacy esp-3des esp-md5-hmac
+            crypto ipsec profile ips
+             set transform-set legacy
+             set ikev2-profile prof
+            """)
+        #expect(throws: FrontendConfigurationError(description:
+            "crypto ipsec transform-set legacy: transform 'esp-3des' is not supported by the userspace data plane")) {
+            _ = try FrontendConfiguration(configuration)
+        }
+    }
+
+    @Test func testNoProfile_isAnError() throws {
+        #expect(throws: FrontendConfigurationError.self) { _ = try FrontendConfiguration(FlexConfiguration()) }
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+. "$(dirname "$0")/../../lib.sh"
+charon_stop client
+ikehub_stop
+radius_stop
+topology_down
+rm -rf "$SCENARIO_STATE"
