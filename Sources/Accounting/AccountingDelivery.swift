@@ -50,7 +50,18 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
 
     /// Makes one last drain attempt and stops the thread, waiting at most `seconds`.
     /// Whatever is not acknowledged stays spooled for the next start.
-    public func finish(within seconds: Double) {
+    public func finish(within seconds: Double) async {
+        // The wait runs on a thread of its own, not on one of the cooperative pool's.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                finishBlocking(within: seconds)
+                continuation.resume()
+            }
+            thread.start()
+        }
+    }
+
+    private func finishBlocking(within seconds: Double) {
         condition.lock()
         stopping = true
         wakeups += 1
