@@ -68,7 +68,7 @@ public final class AddressService: @unchecked Sendable {
         case .reconcileLeasesRequest(let reconcile):
             return reconcileReply(reconcile)
         case .showRequest(let show) where show.topic == .localPool:
-            return .showReply(LocalPoolTable.show(allocator.poolUsage, filter: show.filter))
+            return .showReply(LocalPoolTable.show(allocator, filter: show.filter))
         case .healthRequest:
             return .healthReply(.with {
                 $0.process = "ikehub-addrd"

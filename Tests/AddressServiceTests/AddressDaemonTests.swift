@@ -160,6 +160,19 @@ import Testing
         #expect(v4.lease.pool == "POOL-A" && Self.text(v4.lease.address) == "10.10.0.1")
     }
 
+    @Test func testOneRowPerRange_whenAPoolHasSeveralRanges() async throws {
+        let daemon = try AddressDaemon(configuration: """
+            ip local pool WIDE 10.40.0.1 10.40.0.2
+            ip local pool WIDE 10.41.0.1 10.41.0.4
+
+            """)
+        for n in 1...3 { #expect(try await Self.allocate(daemon, "user\(n)", session: UInt64(n), pools: ["WIDE"]).result == .allocated) }
+        let show = try await daemon.request(.showRequest(.with { $0.topic = .localPool; $0.filter = "WIDE" }))
+        guard case .showReply(let table) = show else { throw DaemonTestError("no show reply") }
+        #expect(table.rows.map(\.cells) == [["WIDE", "10.40.0.1", "10.40.0.2", "0", "2"],
+                                            ["", "10.41.0.1", "10.41.0.4", "3", "1"]])
+    }
+
     static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
