@@ -146,7 +146,7 @@ let package = Package(
             "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AccountingServiceTests", dependencies: [
-            "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+            "Accounting", "FlexConfig", "RADIUS", "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),

@@ -1,5 +1,6 @@
 import Foundation
 import HubStorage
+import HubVocabulary
 public import Logging
 public import RADIUS
 
@@ -12,8 +13,14 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
     private let condition = NSCondition()
     private var client: RadcliClient?
     private var wakeups = 0
+    /// The servers changed (SIGHUP): retry at once with a fresh backoff.
+    private var clientChanged = false
     private var stopping = false
     private var finished = false
+    /// Acknowledged sessions are forgotten this long after their Stop (no frontend
+    /// retry can arrive that late), checked at most once an hour.
+    private static let retentionSeconds: Int64 = 86_400
+    private var lastPrune = Date.distantPast
 
     public init(sender: AccountingSender, client: RadcliClient?, logger: Logger) {
         self.sender = sender
@@ -36,14 +43,25 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
     public func replaceClient(_ client: RadcliClient?) {
         condition.lock()
         self.client = client
-        wakeups += 1
+        clientChanged = true
         condition.signal()
         condition.unlock()
     }
 
     /// Makes one last drain attempt and stops the thread, waiting at most `seconds`.
     /// Whatever is not acknowledged stays spooled for the next start.
-    public func finish(within seconds: Double) {
+    public func finish(within seconds: Double) async {
+        // The wait runs on a thread of its own, not on one of the cooperative pool's.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                finishBlocking(within: seconds)
+                continuation.resume()
+            }
+            thread.start()
+        }
+    }
+
+    private func finishBlocking(within seconds: Double) {
         condition.lock()
         stopping = true
         wakeups += 1
@@ -53,6 +71,15 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
         condition.unlock()
     }
 
+    private func prune() {
+        guard Date().timeIntervalSince(lastPrune) > 3600 else { return }
+        lastPrune = Date()
+        let cutoff = WallTime(secondsSinceEpoch: sender.clock.now().secondsSinceEpoch - Self.retentionSeconds)
+        do { try sender.spool.pruneAcknowledged(before: cutoff) } catch {
+            logger.warning("acknowledged accounting records not pruned: \(error)")
+        }
+    }
+
     private func run() {
         var backoff = 1.0
         while true {
@@ -60,6 +87,8 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
             let client = self.client
             let last = stopping
             wakeups = 0
+            if clientChanged { backoff = 1 }
+            clientChanged = false
             condition.unlock()
 
             var stalled = false
@@ -67,6 +96,7 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
                 do {
                     let result = try sender.drain(to: client)
                     if result.sent > 0 { logger.debug("accounting records delivered", metadata: ["records": "\(result.sent)"]) }
+                    if !result.stalled { prune() }
                     if result.stalled {
                         stalled = true
                         logger.warning("accounting server not answering; records stay spooled", metadata: [
@@ -89,7 +119,7 @@ public final class AccountingDelivery: @unchecked Sendable {  // state under `co
             backoff = stalled ? min(backoff * 2, 60) : 1
             let deadline = Date().addingTimeInterval(wait)
             // While stalled, a new record does not cut the backoff short (the server is down).
-            while !stopping, stalled || wakeups == 0, condition.wait(until: deadline) {}
+            while !stopping, !clientChanged, stalled || wakeups == 0, condition.wait(until: deadline) {}
             condition.unlock()
         }
     }

@@ -76,7 +76,7 @@ public struct AccountingServiceCommand: AsyncParsableCommand, Sendable {
                     server.close()
                     // RFC 2866 §5.1: Accounting-Off when the NAS stops; one last attempt to send.
                     _ = service.spooled(AccountingRecord(kind: .accountingOff, session: nil, eventTime: clock.now()))
-                    delivery.finish(within: 10)
+                    await delivery.finish(within: 10)
                 })
         }
     }

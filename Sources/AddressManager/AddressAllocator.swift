@@ -88,6 +88,12 @@ public final class AddressAllocator {
             + framed.values.filter { $0.session == session && $0.state == .active }
     }
 
+    /// Number of active leases in `pool` among `slots` (one range of `show ip local pool`).
+    public func activeCount(pool: String, slots: Range<UInt64>) -> UInt64 {
+        guard let state = pools[pool] else { return 0 }
+        return UInt64(state.leasesBySlot.reduce(0) { $0 + ($1.value.state == .active && slots.contains($1.key) ? 1 : 0) })
+    }
+
     /// Number of active leases in `pool`.
     public func activeCount(pool: String) -> UInt64 { pools[pool]?.activeCount ?? 0 }
 

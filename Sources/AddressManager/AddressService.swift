@@ -1,5 +1,6 @@
 import Foundation
 public import HubIPC
+import HubStorage
 import HubVocabulary
 public import Logging
 
@@ -9,7 +10,9 @@ public import Logging
 /// One lock serialises the allocator: each request is a few map operations and at most
 /// one SQLite transaction, and a lease is on disk before its reply is built.
 public final class AddressService: @unchecked Sendable {
-    private let allocator: AddressAllocator
+    private var allocator: AddressAllocator  // under `lock`
+    /// Pool name → whether it hands out IPv6 prefixes (to honour the request's family).
+    private var isIPv6Pool: [String: Bool]  // under `lock`
     private let lock = NSLock()
     private let logger: Logger
     /// For `HealthRequest`: this process's epoch and when it started.
@@ -19,7 +22,18 @@ public final class AddressService: @unchecked Sendable {
     public init(allocator: AddressAllocator, logger: Logger, epoch: UInt64) {
         self.epoch = epoch
         self.allocator = allocator
+        self.isIPv6Pool = Self.families(allocator)
         self.logger = logger
+    }
+
+    /// Applies new pools (SIGHUP): the allocator is rebuilt from the lease store, which
+    /// holds every lease, so held addresses stay held; a lease whose pool is gone keeps
+    /// its session working but is not handed out again.
+    public func replacePools(_ pools: [AddressPool], store: LeaseStore, clock: any WallClock) throws(StorageError) {
+        lock.lock()
+        defer { lock.unlock() }
+        allocator = try AddressAllocator(pools: pools, store: store, clock: clock)
+        isIPv6Pool = Self.families(allocator)
     }
 
     /// Answers one request of address.proto or control.proto (`ShowRequest LOCAL_POOL`).
@@ -54,7 +68,7 @@ public final class AddressService: @unchecked Sendable {
         case .reconcileLeasesRequest(let reconcile):
             return reconcileReply(reconcile)
         case .showRequest(let show) where show.topic == .localPool:
-            return .showReply(LocalPoolTable.show(allocator.poolUsage, filter: show.filter))
+            return .showReply(LocalPoolTable.show(allocator, filter: show.filter))
         case .healthRequest:
             return .healthReply(.with {
                 $0.process = "ikehub-addrd"
@@ -89,6 +103,9 @@ public final class AddressService: @unchecked Sendable {
         }
         var sawExhausted = false
         for pool in request.pools {
+            // A pool of the other family is skipped (CFG_REQUEST asked for v4 or v6).
+            if let isIPv6 = isIPv6Pool[pool], request.family != .unspecified,
+               isIPv6 != (request.family == .ipv6) { continue }
             do {
                 let lease = try allocator.allocate(pool: pool, identity: identity, session: session)
                 logger.info("address allocated", metadata: [
@@ -135,6 +152,14 @@ public final class AddressService: @unchecked Sendable {
         } catch {
             return Self.internalError(error)
         }
+    }
+
+    private static func families(_ allocator: AddressAllocator) -> [String: Bool] {
+        var families: [String: Bool] = [:]
+        for (pool, _) in allocator.poolUsage {
+            if case .ipv6 = pool.kind { families[pool.name] = true } else { families[pool.name] = false }
+        }
+        return families
     }
 
     /// The key a lease is remembered under: RFC 7296 §3.5 ID type and the value in hex

@@ -41,7 +41,18 @@ public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
                 "ipc.endpoints": "\(server.boundEndpoints.joined(separator: ","))",
                 "pools": "\(pools.map(\.name).joined(separator: ","))",
             ])
-            return DaemonComponents(shutdown: { server.close() })
+            return DaemonComponents(
+                reload: {
+                    guard let file = options.daemon.configurationFile else { return }
+                    do {
+                        let pools = try AddressPool.pools(inFile: file)
+                        try service.replacePools(pools, store: store, clock: SystemWallClock())
+                        context.logger.notice("address pools reloaded", metadata: ["pools": "\(pools.map(\.name).joined(separator: ","))"])
+                    } catch {
+                        context.logger.error("configuration not reloaded; keeping the previous pools: \(error)")
+                    }
+                },
+                shutdown: { server.close() })
         }
     }
 }

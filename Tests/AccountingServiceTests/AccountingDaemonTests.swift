@@ -41,6 +41,12 @@ struct AccountingDaemonTests {
         let daemon = try AccountingDaemon(configuration: AccountingDaemon.configuration(
             accountingPort: radius.accountingPort, secret: radius.secret))
         #expect(try await daemon.request(Self.start) == .accountingReply(.with { $0.spooled = true }))
+        let interim: IPCv1Envelope.OneOf_Body = .accountingInterimRequest(.with {
+            $0.session = Self.accountingSession
+            $0.inputOctets = 1000
+            $0.sessionSeconds = 30
+        })
+        #expect(try await daemon.request(interim) == .accountingReply(.with { $0.spooled = true }))
         #expect(try await daemon.request(Self.stop) == .accountingReply(.with { $0.spooled = true }))
         // The frontend retries the Stop (new idempotency key): spooled, but not again.
         #expect(try await daemon.request(Self.stop) == .accountingReply(.with { $0.spooled = true; $0.reason = "duplicate" }))
@@ -52,6 +58,8 @@ struct AccountingDaemonTests {
         #expect(Self.occurrences("Acct-Status-Type = Accounting-On", in: detail) == 1)
         #expect(Self.occurrences("Acct-Status-Type = Start", in: detail) == 1)
         #expect(Self.occurrences("Acct-Status-Type = Stop", in: detail) == 1)
+        #expect(Self.occurrences("Acct-Status-Type = Interim-Update", in: detail) == 1)
+        #expect(detail.contains("Acct-Session-Time = 30"))
         #expect(detail.contains("Acct-Session-Id = \"\(Self.session)\""))
         #expect(detail.contains("User-Name = \"alice@example.com\""))
         #expect(detail.contains("Framed-IP-Address = 10.10.0.5"))
@@ -96,5 +104,21 @@ struct AccountingDaemonTests {
         }
         // Late delivery says how late (RFC 2866 §5.2).
         #expect(detail.contains("Acct-Delay-Time = "))
+    }
+
+    @Test func testSpooledRecordsAreDelivered_whenReloadPointsToALiveServer() async throws {
+        let deadPort = freeUDPPortPair() + 1
+        let daemon = try AccountingDaemon(configuration: AccountingDaemon.configuration(
+            accountingPort: deadPort, secret: "ikehub-test-secret"))
+        #expect(try await daemon.request(Self.start) == .accountingReply(.with { $0.spooled = true }))
+        #expect(await eventually(timeout: .seconds(15)) { daemon.child?.log().contains("records stay spooled") ?? false })
+
+        let radius = try FreeRADIUSServer(users: "")
+        try AccountingDaemon.configuration(accountingPort: radius.accountingPort, secret: radius.secret)
+            .write(to: daemon.sandbox.appendingPathComponent("ikehub.cfg"), atomically: true, encoding: .utf8)
+        if let child = daemon.child { kill(child.pid, SIGHUP) }
+        #expect(await eventually { radius.accountingDetail().contains("Acct-Status-Type = Start") }, "\(radius.log().suffix(3000))")
+        #expect(Self.occurrences("Acct-Status-Type = Start", in: radius.accountingDetail()) == 1)
+        #expect(daemon.child?.isRunning == true)
     }
 }

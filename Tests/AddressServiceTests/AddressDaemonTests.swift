@@ -56,6 +56,11 @@ import Testing
         }), session: Self.session(7))
         guard case .allocateAddressReply(let framedReply) = framed else { throw DaemonTestError("no framed reply") }
         #expect(framedReply.result == .allocated && Self.text(framedReply.lease.address) == "192.0.2.7")
+        let taken = try await daemon.request(.allocateAddressRequest(.with {
+            $0.requestedAddress = .with { $0.octets = Data([192, 0, 2, 7]) }
+            $0.peerIdentity = Self.identity("other")
+        }), session: Self.session(8))
+        #expect(taken == .allocateAddressReply(.with { $0.result = .requestedAddressInUse }))
 
         let show = try await daemon.request(.showRequest(.with { $0.topic = .localPool }))
         guard case .showReply(let table) = show else { throw DaemonTestError("no show reply") }
@@ -121,5 +126,59 @@ import Testing
         let dave = try await Self.allocate(daemon, "dave", session: 4, pools: ["POOL-A", "POOL-B"])
         #expect(Self.text(dave.lease.address) == Self.text(bob.lease.address))
         #expect(try await Self.allocate(daemon, "erin", session: 5).result == .exhausted)
+    }
+
+    @Test func testNewPoolIsServedAndLeasesStayHeld_whenConfigurationIsReloaded() async throws {
+        let daemon = try AddressDaemon(configuration: Self.configuration)
+        let alice = try await Self.allocate(daemon, "alice", session: 1, pools: ["POOL-B"])
+        #expect(try await Self.allocate(daemon, "bob", session: 2, pools: ["POOL-C"]).result == .noSuchPool)
+
+        try (Self.configuration + "ip local pool POOL-C 10.30.0.1 10.30.0.2\n")
+            .write(to: daemon.sandbox.appendingPathComponent("ikehub.cfg"), atomically: true, encoding: .utf8)
+        if let child = daemon.child { kill(child.pid, SIGHUP) }
+        #expect(await Self.eventually { daemon.child?.log().contains("address pools reloaded") ?? false })
+
+        let bob = try await Self.allocate(daemon, "bob", session: 2, pools: ["POOL-C"])
+        #expect(bob.result == .allocated && Self.text(bob.lease.address) == "10.30.0.1")
+        // alice's lease from before the reload is still held.
+        #expect(try await Self.allocate(daemon, "carol", session: 3, pools: ["POOL-B"]).result == .exhausted)
+        let renew = try await daemon.request(.renewAddressRequest(.with { $0.leaseID = alice.lease.leaseID }), session: Self.session(1))
+        #expect(renew == .renewAddressReply(.with { $0.renewed = true; $0.lease = alice.lease }))
+    }
+
+    @Test func testIPv6PrefixFromTheV6Pool_whenTheFamilyIsIPv6() async throws {
+        let daemon = try AddressDaemon(configuration: Self.configuration + "ipv6 local pool V6 2001:db8:100::/48 64\n")
+        let body = try await daemon.request(.allocateAddressRequest(.with {
+            $0.family = .ipv6
+            $0.pools = ["POOL-A", "V6"]
+            $0.peerIdentity = Self.identity("alice")
+        }), session: Self.session(1))
+        guard case .allocateAddressReply(let reply) = body else { throw DaemonTestError("no allocate reply") }
+        #expect(reply.result == .allocated && reply.lease.pool == "V6" && reply.lease.prefixLength == 64)
+        #expect(Self.text(reply.lease.address) == "2001:db8:100::")
+        let v4 = try await Self.allocate(daemon, "alice", session: 1, pools: ["V6", "POOL-A"])
+        #expect(v4.lease.pool == "POOL-A" && Self.text(v4.lease.address) == "10.10.0.1")
+    }
+
+    @Test func testOneRowPerRange_whenAPoolHasSeveralRanges() async throws {
+        let daemon = try AddressDaemon(configuration: """
+            ip local pool WIDE 10.40.0.1 10.40.0.2
+            ip local pool WIDE 10.41.0.1 10.41.0.4
+
+            """)
+        for n in 1...3 { #expect(try await Self.allocate(daemon, "user\(n)", session: UInt64(n), pools: ["WIDE"]).result == .allocated) }
+        let show = try await daemon.request(.showRequest(.with { $0.topic = .localPool; $0.filter = "WIDE" }))
+        guard case .showReply(let table) = show else { throw DaemonTestError("no show reply") }
+        #expect(table.rows.map(\.cells) == [["WIDE", "10.40.0.1", "10.40.0.2", "0", "2"],
+                                            ["", "10.41.0.1", "10.41.0.4", "3", "1"]])
+    }
+
+    static func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
     }
 }
