@@ -110,7 +110,7 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "ikehub", dependencies: [
-            "HubVocabulary", "FlexConfig", "IKEWire", "HubNetworking", "HubLauncher",
+            "HubVocabulary", "FlexConfig", "HubLauncher",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import FlexConfig
 import HubDaemon
 import HubIPC
 import HubVocabulary
@@ -19,12 +20,13 @@ public struct AddressServiceCommand: AsyncParsableCommand, Sendable {
     public func run() async throws {
         let options = self
         try await Daemon.run(name: "ikehub-addrd", options: daemon) { context in
-            // Without a configuration there are no pools: only Framed-IP leases are served.
-            var pools: [AddressPool] = []
+            // Without a configuration the built-in one's pool is served.
+            let pools: [AddressPool]
             if let file = options.daemon.configurationFile {
                 pools = try AddressPool.pools(inFile: file)
             } else {
-                context.logger.warning("no --config: no address pools; only Framed-IP-Address leases are recorded")
+                pools = try AddressPool.pools(of: EmbeddedConfiguration.modelWithoutKey(stateDirectory: options.daemon.stateDirectory))
+                context.logger.info("no --config: serving the built-in configuration's pool")
             }
             let store = try LeaseStore(path: context.stateDirectory.path + "/leases.db")
             let allocator = try AddressAllocator(pools: pools, store: store, clock: SystemWallClock())

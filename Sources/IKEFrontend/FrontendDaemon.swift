@@ -39,7 +39,7 @@ public enum FrontendDaemon {
             // The built-in configuration: its PSK lives with the auth workers (state
             // directory); the frontend never holds it, so a placeholder stands in here.
             path = "<built-in configuration>"
-            loaded = EmbeddedConfiguration.load(preSharedKey: SecretBytes(Array("placeholder-not-used-by-the-frontend".utf8)),
+            loaded = EmbeddedConfiguration.load(preSharedKey: SecretBytes(Array("placeholder-key-held-by-the-auth-workers".utf8)),
                                                 stateDirectory: context.options.stateDirectory)
             context.logger.info("no --config: running the built-in configuration")
         }

@@ -63,9 +63,9 @@ public struct TunnelManagerCommand: AsyncParsableCommand, Sendable {
         }
     }
 
-    /// The `--config` file, or an empty configuration (then no template exists) without one.
+    /// The `--config` file, or the built-in configuration without one.
     func loadConfiguration() throws -> FlexConfiguration {
-        guard let path = daemon.configurationFile else { return FlexConfiguration() }
+        guard let path = daemon.configurationFile else { return EmbeddedConfiguration.modelWithoutKey(stateDirectory: daemon.stateDirectory) }
         let result = FlexConfig.load(path: path)
         if result.hasErrors {
             throw ValidationError(result.errors.map(\.description).joined(separator: "\n"))

@@ -3,7 +3,6 @@ import ArgumentParser
 extension IKEHubCommand {
     /// Every `ikehub` subcommand, in the order `--help` lists them.
     static let registeredSubcommands: [any ParsableCommand.Type] = [
-        RunCommand.self,
         ConfigCommand.self,
         LaunchCommand.self,
     ]

@@ -116,3 +116,13 @@ public enum EmbeddedConfiguration {
         """
     }
 }
+
+extension EmbeddedConfiguration {
+    /// The built-in configuration for processes that never use its key (the IKE frontend,
+    /// address and tunnel managers): the key is a placeholder, the real one stays in the
+    /// state directory for the auth workers.
+    public static func modelWithoutKey(stateDirectory: String = "/var/lib/ikehub") -> FlexConfiguration {
+        load(preSharedKey: SecretBytes(Array("placeholder-key-held-by-the-auth-workers".utf8)),
+             stateDirectory: stateDirectory).configuration
+    }
+}
