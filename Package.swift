@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ikehub-addrd", targets: ["ikehub-addrd"]),
         .executable(name: "ikehub-tunneld", targets: ["ikehub-tunneld"]),
         .executable(name: "ikehub-acctd", targets: ["ikehub-acctd"]),
+        .executable(name: "ikehubctl", targets: ["ikehubctl"]),
         .library(name: "IKEWire", targets: ["IKEWire"]),
         .library(name: "IKECrypto", targets: ["IKECrypto"]),
         .library(name: "FlexConfig", targets: ["FlexConfig"]),
@@ -109,6 +110,9 @@ let package = Package(
         .executableTarget(name: "ikehub-acctd", dependencies: ["Accounting"]),
 
         // MARK: - Executables
+        .executableTarget(name: "ikehubctl", dependencies: [
+            "HubIPC", "ZeroMQ", .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "ikehub", dependencies: [
             "HubVocabulary", "FlexConfig", "HubLauncher",
             .product(name: "Logging", package: "swift-log"),

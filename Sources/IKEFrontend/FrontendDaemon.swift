@@ -66,12 +66,16 @@ public enum FrontendDaemon {
             logger: context.logger)
         let transmitter = DatagramTransmitter(sockets: sockets, handoff: handoff, logger: context.logger)
         let engine = FrontendEngine(configuration: configuration, peers: peers, transmitter: transmitter, logger: context.logger)
+        let control = ControlService(engine: engine, peers: peers, profileName: configuration.profileName)
+        let server = try IPCServer(binding: [context.endpoint("ike")], context: context.zmq, name: "ike-control",
+                                   logger: context.logger) { request in await control.handle(request) }
         let receivers = DatagramReceivers(sockets: sockets, handoff: handoff, engine: engine, logger: context.logger)
         receivers.start()
         for socket in sockets { context.logger.info("IKE listening on udp \(socket.localAddress)") }
         context.logger.info("IKE profile \(configuration.profileName), \(configuration.responder.ikeProposals.count) IKE proposal(s), pool \(configuration.poolName ?? "none")")
         return DaemonComponents(shutdown: {
             receivers.stop()
+            server.close()
             _ = peers
         })
     }

@@ -46,6 +46,19 @@ actor FrontendEngine {
 
     func snapshot() -> [IKESASnapshot] { table.snapshot(at: now) }
 
+    /// The virtual-access each session was given (for `show crypto session` counters).
+    func virtualAccessIndex(of session: SessionID) -> UInt32? { virtualAccess[session] }
+
+    /// `clear crypto session …`: ends every session `matches` selects; returns how many.
+    func clearSessions(where matches: (IKESASnapshot) -> Bool) -> Int {
+        let chosen = table.snapshot(at: now).filter(matches).map(\.session)
+        for session in Set(chosen) {
+            logger.info("session cleared by the operator", metadata: ["session.id": "\(session)"])
+            perform(table.deleteSession(session, at: now))
+        }
+        return Set(chosen).count
+    }
+
     // MARK: - Effects
 
     private func perform(_ effects: [IKEEffect]) {

@@ -190,3 +190,6 @@ ikehub_start() {
 }
 
 ikehub_stop() { stop_pidfile "$SCENARIO_STATE/ikehub/launcher.pid"; }
+
+# ikehubctl ARGS…: the operator CLI against this scenario's headend.
+ikehubctl() { "$IKEHUB_BIN/ikehubctl" --runtime-dir "$SCENARIO_STATE/ikehub/run" "$@"; }

@@ -35,6 +35,8 @@ for dir in "${scenarios[@]}"; do
     echo "   setup failed ($status):"; tail -30 "/tmp/$SCENARIO_PREFIX-setup.log" | sed 's/^/   | /'
     ok=0
   else
+    # lib.sh derives the namespace names from this scenario's prefix.
+    unset NS_HUB NS_CLI NS_LAN
     . "$here/lib.sh"
     while IFS= read -r line; do
       case "$line" in ''|'#'*) continue ;; esac
