@@ -75,9 +75,10 @@ actor FrontendEngine {
                 let peers = self.peers, profile = configuration.profileName
                 Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
-                // Local authorization policy attributes come with the AAA issue; authorise as is.
-                let session = request.session
-                Task { self.deliver(authorizationResult: .authorized(SessionAuthorization()), session: session) }
+                // Local authorization (`aaa authorization network LIST local`): the profile's
+                // policy. RADIUS authorization comes with the AAA issue.
+                let session = request.session, authorization = configuration.localAuthorization ?? SessionAuthorization()
+                Task { self.deliver(authorizationResult: .authorized(authorization), session: session) }
             case .allocateAddress(let request):
                 let peers = self.peers, pool = configuration.poolName
                 Task { let result = await peers.allocate(request, pool: pool); self.deliver(addressResult: result, session: request.session) }

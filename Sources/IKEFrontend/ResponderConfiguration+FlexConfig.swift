@@ -2,6 +2,7 @@ import FlexConfig
 import HubVocabulary
 import IKECrypto
 import IKEExchanges
+import IKEWire
 
 /// A FlexVPN construct the IKE engine cannot use, named so the operator can fix it.
 public struct FrontendConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -19,6 +20,9 @@ public struct FrontendConfiguration: Sendable {
     public var poolName: String?
     /// UDP 500 listen endpoints (4500 belongs to the tunnel manager's data plane).
     public var ikeEndpoints: [SocketAddressPair]
+    /// What the profile's local `crypto ikev2 authorization policy` pushes in CFG_REPLY
+    /// (`nil` when the profile names none).
+    public var localAuthorization: SessionAuthorization?
 
     /// An IKE listen address and its NAT-T port.
     public struct SocketAddressPair: Hashable, Sendable {
@@ -83,24 +87,42 @@ extension FrontendConfiguration {
             ResponderConfiguration.DeadPeerDetection(intervalSeconds: Int64($0.intervalSeconds),
                                                      retryIntervalSeconds: Int64($0.retrySeconds))
         }
+        // `aaa authorization group psk list LIST NAME`: NAME is the authorization policy.
+        let policy = profile.authorizations.compactMap { authorization -> AuthorizationPolicy? in
+            guard case .fixed(let name) = authorization.username else { return nil }
+            return ikev2.authorizationPolicies.first { $0.name == name }
+        }.first
+        localAuthorization = policy.map(Self.sessionAuthorization)
         responder = ResponderConfiguration(
             ikeProposals: ikeProposals, childProposals: childProposals, localIdentity: localIdentity,
-            requiresConfigurationRequest: false, requiresAuthorization: false, limits: limits, lifetimes: lifetimes,
+            requiresConfigurationRequest: false, requiresAuthorization: policy != nil, limits: limits, lifetimes: lifetimes,
             deadPeerDetection: dpd,
             fragmentation: ResponderConfiguration.Fragmentation(maximumMessageSize: ikev2.fragmentationMTU ?? 1280))
         profileName = profile.name
         virtualTemplate = template
-        // `aaa authorization group psk list LIST NAME`: NAME is the authorization policy
-        // (local list) whose `pool` gives the address; the first policy with a pool wins.
-        poolName = profile.authorizations.compactMap { authorization -> String? in
-            guard case .fixed(let name) = authorization.username else { return nil }
-            return ikev2.authorizationPolicies.first { $0.name == name }?.pool
-        }.first
+        // The authorization policy's `pool` gives the address; without one, `default`'s.
+        poolName = policy?.pool
             ?? ikev2.authorizationPolicies.first(where: { $0.name == "default" })?.pool
             ?? (configuration.ipv4Pools.count == 1 ? configuration.ipv4Pools.first?.name : nil)
         ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
             SocketAddressPair(address: $0.address, ikePort: $0.port, natTraversalPort: $0.natTraversalPort)
         }
+    }
+
+    /// The standard CFG_REPLY attributes of a local authorization policy (RFC 7296
+    /// §3.15.1): DNS and WINS servers, the RFC 8598 domain, and `route set remote` subnets.
+    /// Cisco Unity attributes (banner, split DNS, backup gateways …) go to Cisco clients
+    /// only and come with the AAA issue.
+    static func sessionAuthorization(_ policy: AuthorizationPolicy) -> SessionAuthorization {
+        var attributes: [ConfigurationAttribute] = []
+        attributes += policy.dnsServers.map { .ipv4(.internalIP4DNS, $0) }
+        attributes += policy.ipv6DNSServers.map { .ipv6(.internalIP6DNS, $0) }
+        attributes += policy.winsServers.map { .ipv4(.internalIP4NBNS, $0) }
+        if let domain = policy.defaultDomain { attributes.append(.text(.internalDNSDomain, domain)) }
+        for route in policy.remoteRoutes {
+            if case .ipv4(let address, let mask) = route { attributes.append(.ipv4Subnet(address: address, netmask: mask)) }
+        }
+        return SessionAuthorization(pushedAttributes: attributes, poolName: policy.pool)
     }
 
     static func encryption(_ algorithm: EncryptionAlgorithm, _ bits: Int?, _ place: String) throws(FrontendConfigurationError) -> EncryptionTransform {

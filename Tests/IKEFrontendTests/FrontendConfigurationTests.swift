@@ -19,6 +19,8 @@ import IKEExchanges
         #expect(frontend.profileName == "embedded")
         #expect(frontend.virtualTemplate == 1)
         #expect(frontend.poolName == "embedded-pool")
+        #expect(frontend.responder.requiresAuthorization)
+        #expect(frontend.localAuthorization?.poolName == "embedded-pool")
         #expect(frontend.responder.localIdentity == .fqdn("ikehub"))
         let proposal = try #require(frontend.responder.ikeProposals.first)
         #expect(proposal.encryptions.map(\.keyLengthBits) == [256, 128])
@@ -67,6 +69,36 @@ import IKEExchanges
         #expect(frontend.responder.lifetimes.childSASeconds == 1800)
         #expect(frontend.responder.deadPeerDetection == .init(intervalSeconds: 30, retryIntervalSeconds: 5))
         #expect(frontend.virtualTemplate == 2)
+    }
+
+    @Test func testAuthorizationPolicy_pushesDNSWINSDomainAndRoutes() throws {
+        let configuration = try Self.load("""
+            aaa new-model
+            aaa authorization network local-authz local
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 authorization policy ap
+             pool p
+             dns 192.0.2.53 192.0.2.54
+             wins 192.0.2.60
+             def-domain example.com
+             route set remote ipv4 10.1.0.0 255.255.0.0
+            crypto ikev2 profile prof
+             match identity remote any
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+             aaa authorization group psk list local-authz ap
+            ip local pool p 10.9.0.1 10.9.0.9
+            """)
+        let frontend = try FrontendConfiguration(configuration)
+        let pushed = try #require(frontend.localAuthorization).pushedAttributes
+        #expect(pushed.map(\.type.rawValue) == [3, 3, 4, 25, 13])
+        #expect(pushed.first?.value == [192, 0, 2, 53])
+        #expect(pushed.last?.value == [10, 1, 0, 0, 255, 255, 0, 0])
+        #expect(frontend.poolName == "p")
     }
 
     @Test func testUnsupportedTransform_isNamedWithItsPlace() throws {
