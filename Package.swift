@@ -160,7 +160,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HubIPCTests", dependencies: [
-            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker",
+            "HubIPC", "HubDaemon", "HubLauncher", "HubVocabulary", "ZeroMQ", "AuthWorker", "FlexConfig",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Fixtures")]),

@@ -43,8 +43,10 @@ public struct PreSharedKeyService: WorkerService {
                 authenticationData: [UInt8](proof.initiatorAuth), secret: key,
                 octets: AuthenticationOctets(bytes: [UInt8](proof.initiatorSignedOctets)), prf: prf)
             guard valid else { return Self.reject("initiator AUTH does not match the pre-shared key") }
+            // RFC 7296 §2.15 lets each direction use its own key (IOS `pre-shared-key local`).
+            let localKey = keyring.localKey(idType: identity.idType, value: [UInt8](identity.value)) ?? key
             let responderAuth = try SharedKeyAuthentication.authenticationData(
-                secret: key, octets: AuthenticationOctets(bytes: [UInt8](proof.responderSignedOctets)), prf: prf)
+                secret: localKey, octets: AuthenticationOctets(bytes: [UInt8](proof.responderSignedOctets)), prf: prf)
             return .authenticateReply(.with {
                 $0.verdict = .accept
                 $0.responderAuth = Data(responderAuth)

@@ -16,29 +16,36 @@ extension PreSharedKeyring {
     /// returned in `unmatchable` so that the worker says so at start.
     public static func fromConfiguration(_ configuration: FlexConfiguration) -> (keyring: PreSharedKeyring, unmatchable: [String]) {
         var keys: [String: SecretBytes] = [:]
+        var localKeys: [String: SecretBytes] = [:]
         var unmatchable: [String] = []
         for keyring in configuration.ikev2.keyrings {
             for peer in keyring.peers {
                 guard let key = peer.remoteKey ?? peer.key else { continue }
+                let localKey = peer.localKey
+                var names: [String] = []
                 for identity in peer.identities {
                     if let text = identity.text {
-                        keys[text] = key
+                        names.append(text)
                     } else if let address = IPAddress(bytes: identity.data) {
-                        keys[address.description] = key
+                        names.append(address.description)
                     }
                 }
                 for address in peer.addresses {
                     if case .ipv4(let start, let mask) = address, start.rawValue == 0, mask.rawValue == 0 {
-                        keys[anyPeer] = key
+                        names.append(anyPeer)
                     } else if case .ipv6(_, let length) = address, length == 0 {
-                        keys[anyPeer] = key
+                        names.append(anyPeer)
                     } else if peer.identities.isEmpty {
                         unmatchable.append("keyring \(keyring.name) peer \(peer.name)")
                     }
                 }
                 if peer.hostname != nil, peer.identities.isEmpty { unmatchable.append("keyring \(keyring.name) peer \(peer.name) (hostname)") }
+                for name in names {
+                    keys[name] = key
+                    if let localKey { localKeys[name] = localKey }
+                }
             }
         }
-        return (PreSharedKeyring(keys: keys), unmatchable)
+        return (PreSharedKeyring(keys: keys, localKeys: localKeys), unmatchable)
     }
 }

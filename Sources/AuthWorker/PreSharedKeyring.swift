@@ -18,6 +18,9 @@ import Glibc
 /// line. The file holds secrets: it must not be readable by group or others.
 public struct PreSharedKeyring: Sendable {
     private let keys: [String: SecretBytes]
+    /// IOS `pre-shared-key local K`: the key our own AUTH is computed with, by identity,
+    /// when it differs from the peer's (`pre-shared-key remote K`) one.
+    private var localKeys: [String: SecretBytes] = [:]
 
     /// Why a keyring cannot be used; names the file and line.
     public struct Failure: Error, CustomStringConvertible {
@@ -28,8 +31,9 @@ public struct PreSharedKeyring: Sendable {
     public var count: Int { keys.count }
 
     /// Keys by identity (for tests and embedding).
-    public init(keys: [String: SecretBytes]) {
+    public init(keys: [String: SecretBytes], localKeys: [String: SecretBytes] = [:]) {
         self.keys = keys
+        self.localKeys = localKeys
     }
 
     /// Reads `path`; refuses a file that group or others can read.
@@ -66,6 +70,24 @@ public struct PreSharedKeyring: Sendable {
     /// any-peer key of a configuration keyring when no entry names the identity.
     func key(idType: UInt32, value: [UInt8]) -> SecretBytes? {
         specificKey(idType: idType, value: value) ?? keys[Self.anyPeer]
+    }
+
+    /// The key for our AUTH towards that peer: its asymmetric local key, else the same key.
+    func localKey(idType: UInt32, value: [UInt8]) -> SecretBytes? {
+        if !localKeys.isEmpty, let name = Self.identityText(idType: idType, value: value) ?? Optional(Self.anyPeer),
+           let key = localKeys[name] ?? localKeys[Self.anyPeer] {
+            return key
+        }
+        return key(idType: idType, value: value)
+    }
+
+    /// The identity as the keyring names it (dotted IPv4; FQDN, e-mail and key-id as text).
+    static func identityText(idType: UInt32, value: [UInt8]) -> String? {
+        switch idType {
+        case 1 where value.count == 4: value.map(String.init).joined(separator: ".")
+        case 5: IPAddress(bytes: value)?.description
+        default: String(decoding: value, as: UTF8.self)
+        }
     }
 
     private func specificKey(idType: UInt32, value: [UInt8]) -> SecretBytes? {

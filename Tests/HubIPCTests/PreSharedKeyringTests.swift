@@ -1,4 +1,6 @@
-import AuthWorker
+import FlexConfig
+@testable import AuthWorker
+import HubVocabulary
 import Foundation
 import Testing
 
@@ -34,5 +36,37 @@ import Testing
         } throws: { error in
             "\(error)".contains("readable by group or others (mode 640)")
         }
+    }
+}
+
+/// Keys taken from a FlexVPN configuration's `crypto ikev2 keyring`.
+@Suite struct PreSharedKeyringConfigurationTests {
+    static let configuration = """
+        crypto ikev2 keyring kr
+         peer branch
+          identity fqdn branch.example
+          pre-shared-key local our-key-0123456789
+          pre-shared-key remote their-key-0123456789
+         peer anyone
+          address 0.0.0.0 0.0.0.0
+          pre-shared-key common-key-0123456789
+         peer by-address
+          address 192.0.2.7 255.255.255.255
+          pre-shared-key address-key-0123456789
+        """
+
+    @Test func testIdentityAnyPeerAndAsymmetricKeys_comeFromTheKeyring() {
+        let loaded = FlexConfig.load(text: Self.configuration, file: "t.cfg")
+        #expect(!loaded.hasErrors, "\(loaded.errors)")
+        let (keyring, unmatchable) = PreSharedKeyring.fromConfiguration(loaded.configuration)
+        let branch = Array("branch.example".utf8)
+        #expect(keyring.key(idType: 2, value: branch) == SecretBytes(Array("their-key-0123456789".utf8)))
+        #expect(keyring.localKey(idType: 2, value: branch) == SecretBytes(Array("our-key-0123456789".utf8)))
+        // Any other identity gets the `address 0.0.0.0 0.0.0.0` peer's key, both ways.
+        let other = Array("someone@example".utf8)
+        #expect(keyring.key(idType: 3, value: other) == SecretBytes(Array("common-key-0123456789".utf8)))
+        #expect(keyring.localKey(idType: 3, value: other) == SecretBytes(Array("common-key-0123456789".utf8)))
+        // A peer matched by a specific address cannot be served without the peer address.
+        #expect(unmatchable == ["keyring kr peer by-address"])
     }
 }
