@@ -34,7 +34,8 @@ public struct PreSharedKeyService: WorkerService {
             return Self.reject("PRF transform \(authenticate.prfTransformID) is not supported")
         }
         let identity = authenticate.peerIdentity
-        guard let key = keyring.key(idType: identity.idType, value: [UInt8](identity.value)) else {
+        let peerAddress = authenticate.hasPeerAddress ? IPAddress(bytes: [UInt8](authenticate.peerAddress.octets)) : nil
+        guard let key = keyring.key(idType: identity.idType, value: [UInt8](identity.value), peerAddress: peerAddress) else {
             // The identity is sensitive: the reason names only its type.
             return Self.reject("no pre-shared key for the peer identity (ID type \(identity.idType))")
         }
@@ -44,7 +45,7 @@ public struct PreSharedKeyService: WorkerService {
                 octets: AuthenticationOctets(bytes: [UInt8](proof.initiatorSignedOctets)), prf: prf)
             guard valid else { return Self.reject("initiator AUTH does not match the pre-shared key") }
             // RFC 7296 §2.15 lets each direction use its own key (IOS `pre-shared-key local`).
-            let localKey = keyring.localKey(idType: identity.idType, value: [UInt8](identity.value)) ?? key
+            let localKey = keyring.localKey(idType: identity.idType, value: [UInt8](identity.value), peerAddress: peerAddress) ?? key
             let responderAuth = try SharedKeyAuthentication.authenticationData(
                 secret: localKey, octets: AuthenticationOctets(bytes: [UInt8](proof.responderSignedOctets)), prf: prf)
             return .authenticateReply(.with {

@@ -11,12 +11,13 @@ extension PreSharedKeyring {
     /// `address 0.0.0.0 0.0.0.0` peers as the key for any peer. The peer's own key is the
     /// `pre-shared-key [remote]` one; the asymmetric local key is used for our AUTH.
     ///
-    /// Address-specific peers (other than 0.0.0.0/0) and `hostname` peers need the peer's
-    /// address or DNS name, which the AuthenticateRequest does not carry yet: they are
-    /// returned in `unmatchable` so that the worker says so at start.
+    /// Address-specific peers are matched by the AuthenticateRequest's peer address, most
+    /// specific first. `hostname` peers need the peer's DNS name, which is not looked up:
+    /// they are returned in `unmatchable` so that the worker says so at start.
     public static func fromConfiguration(_ configuration: FlexConfiguration) -> (keyring: PreSharedKeyring, unmatchable: [String]) {
         var keys: [String: SecretBytes] = [:]
         var localKeys: [String: SecretBytes] = [:]
+        var addressPeers: [AddressPeer] = []
         var unmatchable: [String] = []
         for keyring in configuration.ikev2.keyrings {
             for peer in keyring.peers {
@@ -35,8 +36,11 @@ extension PreSharedKeyring {
                         names.append(anyPeer)
                     } else if case .ipv6(_, let length) = address, length == 0 {
                         names.append(anyPeer)
-                    } else if peer.identities.isEmpty {
-                        unmatchable.append("keyring \(keyring.name) peer \(peer.name)")
+                    } else if case .ipv4(let start, let mask) = address {
+                        addressPeers.append(AddressPeer(network: .v4(start), prefixLength: mask.rawValue.nonzeroBitCount,
+                                                        key: key, localKey: localKey))
+                    } else if case .ipv6(let prefix, let length) = address {
+                        addressPeers.append(AddressPeer(network: .v6(prefix), prefixLength: Int(length), key: key, localKey: localKey))
                     }
                 }
                 if peer.hostname != nil, peer.identities.isEmpty { unmatchable.append("keyring \(keyring.name) peer \(peer.name) (hostname)") }
@@ -46,6 +50,8 @@ extension PreSharedKeyring {
                 }
             }
         }
-        return (PreSharedKeyring(keys: keys, localKeys: localKeys), unmatchable)
+        var keyring = PreSharedKeyring(keys: keys, localKeys: localKeys)
+        keyring.addressPeers = addressPeers.sorted { $0.prefixLength > $1.prefixLength }
+        return (keyring, unmatchable)
     }
 }

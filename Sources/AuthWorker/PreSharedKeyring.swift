@@ -21,6 +21,30 @@ public struct PreSharedKeyring: Sendable {
     /// IOS `pre-shared-key local K`: the key our own AUTH is computed with, by identity,
     /// when it differs from the peer's (`pre-shared-key remote K`) one.
     private var localKeys: [String: SecretBytes] = [:]
+    /// Keyring peers matched by `address A MASK` (IPv4) or `address P/L` (IPv6), most
+    /// specific first; tried when no identity entry names the peer.
+    var addressPeers: [AddressPeer] = []
+
+    /// One peer matched by its outer address.
+    struct AddressPeer: Sendable {
+        let network: IPAddress
+        let prefixLength: Int
+        let key: SecretBytes
+        let localKey: SecretBytes?
+
+        func contains(_ address: IPAddress) -> Bool {
+            let a = network.bytes, b = address.bytes
+            guard a.count == b.count else { return false }
+            var remaining = prefixLength
+            for index in 0..<a.count where remaining > 0 {
+                let bits = min(8, remaining)
+                let mask = UInt8(truncatingIfNeeded: 0xff << (8 - bits))
+                if a[index] & mask != b[index] & mask { return false }
+                remaining -= bits
+            }
+            return true
+        }
+    }
 
     /// Why a keyring cannot be used; names the file and line.
     public struct Failure: Error, CustomStringConvertible {
@@ -28,7 +52,7 @@ public struct PreSharedKeyring: Sendable {
     }
 
     /// Number of peers.
-    public var count: Int { keys.count }
+    public var count: Int { keys.count + addressPeers.count }
 
     /// Keys by identity (for tests and embedding).
     public init(keys: [String: SecretBytes], localKeys: [String: SecretBytes] = [:]) {
@@ -68,17 +92,23 @@ public struct PreSharedKeyring: Sendable {
 
     /// The key for a peer identity (RFC 7296 §3.5 ID type and data), if any; the
     /// any-peer key of a configuration keyring when no entry names the identity.
-    func key(idType: UInt32, value: [UInt8]) -> SecretBytes? {
-        specificKey(idType: idType, value: value) ?? keys[Self.anyPeer]
+    func key(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
+        specificKey(idType: idType, value: value)
+            ?? peerAddress.flatMap { address in addressPeers.first { $0.contains(address) }?.key }
+            ?? keys[Self.anyPeer]
     }
 
     /// The key for our AUTH towards that peer: its asymmetric local key, else the same key.
-    func localKey(idType: UInt32, value: [UInt8]) -> SecretBytes? {
+    func localKey(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
+        if specificKey(idType: idType, value: value) == nil, let peerAddress,
+           let peer = addressPeers.first(where: { $0.contains(peerAddress) }) {
+            return peer.localKey ?? peer.key
+        }
         if !localKeys.isEmpty, let name = Self.identityText(idType: idType, value: value) ?? Optional(Self.anyPeer),
            let key = localKeys[name] ?? localKeys[Self.anyPeer] {
             return key
         }
-        return key(idType: idType, value: value)
+        return key(idType: idType, value: value, peerAddress: peerAddress)
     }
 
     /// The identity as the keyring names it (dotted IPv4; FQDN, e-mail and key-id as text).

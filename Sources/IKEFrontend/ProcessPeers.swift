@@ -27,6 +27,7 @@ struct ProcessPeers: Sendable {
             $0.profile = profile
             $0.ikeSa = .with { $0.initiatorSpi = request.ikeSA.initiatorSPI.rawValue; $0.responderSpi = request.ikeSA.responderSPI.rawValue }
             $0.prfTransformID = UInt32(request.prf.transformID)
+            $0.peerAddress = .with { $0.octets = Data(request.peer.address.bytes) }
             $0.preSharedKey = .with {
                 $0.initiatorSignedOctets = Data(request.initiatorSignedOctets)
                 $0.initiatorAuth = Data(auth.authenticationData)

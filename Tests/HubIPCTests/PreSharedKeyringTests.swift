@@ -66,7 +66,9 @@ import Testing
         let other = Array("someone@example".utf8)
         #expect(keyring.key(idType: 3, value: other) == SecretBytes(Array("common-key-0123456789".utf8)))
         #expect(keyring.localKey(idType: 3, value: other) == SecretBytes(Array("common-key-0123456789".utf8)))
-        // A peer matched by a specific address cannot be served without the peer address.
-        #expect(unmatchable == ["keyring kr peer by-address"])
+        // A peer matched by its address: from 192.0.2.7 the address key, elsewhere the any-peer one.
+        #expect(keyring.key(idType: 3, value: other, peerAddress: IPAddress("192.0.2.7")) == SecretBytes(Array("address-key-0123456789".utf8)))
+        #expect(keyring.key(idType: 3, value: other, peerAddress: IPAddress("192.0.2.8")) == SecretBytes(Array("common-key-0123456789".utf8)))
+        #expect(unmatchable.isEmpty)
     }
 }

@@ -201,6 +201,16 @@ public nonisolated struct IPCv1AuthenticateRequest: Sendable {
   /// The PRF negotiated for the IKE SA (IANA Transform Type 2 id).
   public var prfTransformID: UInt32 = 0
 
+  /// The peer's outer (IKE) address: keyring peers matched by `address`.
+  public var peerAddress: IPCv1IPAddress {
+    get {_peerAddress ?? IPCv1IPAddress()}
+    set {_peerAddress = newValue}
+  }
+  /// Returns true if `peerAddress` has been explicitly set.
+  public var hasPeerAddress: Bool {self._peerAddress != nil}
+  /// Clears the value of `peerAddress`. Subsequent reads from it will return its default value.
+  public mutating func clearPeerAddress() {self._peerAddress = nil}
+
   public var method: IPCv1AuthenticateRequest.OneOf_Method? = nil
 
   public var preSharedKey: IPCv1PreSharedKeyProof {
@@ -241,6 +251,7 @@ public nonisolated struct IPCv1AuthenticateRequest: Sendable {
   fileprivate var _peerIdentity: IPCv1PeerIdentity? = nil
   fileprivate var _localIdentity: IPCv1PeerIdentity? = nil
   fileprivate var _ikeSa: IPCv1IKESAIdentifier? = nil
+  fileprivate var _peerAddress: IPCv1IPAddress? = nil
 }
 
 /// RFC 7296 §2.15: AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"),
@@ -577,7 +588,7 @@ nonisolated extension IPCv1AuthMethod: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuthenticateRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_identity\0\u{3}local_identity\0\u{1}profile\0\u{3}ike_sa\0\u{3}prf_transform_id\0\u{4}\u{5}pre_shared_key\0\u{1}signature\0\u{1}eap\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_identity\0\u{3}local_identity\0\u{1}profile\0\u{3}ike_sa\0\u{3}prf_transform_id\0\u{3}peer_address\0\u{4}\u{4}pre_shared_key\0\u{1}signature\0\u{1}eap\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -590,6 +601,7 @@ nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularStringField(value: &self.profile) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._ikeSa) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.prfTransformID) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._peerAddress) }()
       case 10: try {
         var v: IPCv1PreSharedKeyProof?
         var hadOneofValue = false
@@ -654,6 +666,9 @@ nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProt
     if self.prfTransformID != 0 {
       try visitor.visitSingularUInt32Field(value: self.prfTransformID, fieldNumber: 5)
     }
+    try { if let v = self._peerAddress {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     switch self.method {
     case .preSharedKey?: try {
       guard case .preSharedKey(let v)? = self.method else { preconditionFailure() }
@@ -678,6 +693,7 @@ nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProt
     if lhs.profile != rhs.profile {return false}
     if lhs._ikeSa != rhs._ikeSa {return false}
     if lhs.prfTransformID != rhs.prfTransformID {return false}
+    if lhs._peerAddress != rhs._peerAddress {return false}
     if lhs.method != rhs.method {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
