@@ -13,7 +13,7 @@ bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 install -d "$stage/DEBIAN" "$stage/usr/bin" "$stage/lib/systemd/system" "$stage/etc/ikehub" "$stage/usr/share/doc/ikehub"
-for tool in ikehub ikehub-ike ikehub-authd ikehub-auth-worker ikehub-addrd ikehub-tunneld ikehub-acctd; do
+for tool in ikehub ikehubctl ikehub-ike ikehub-authd ikehub-auth-worker ikehub-addrd ikehub-tunneld ikehub-acctd; do
   install -m 0755 "$bin/$tool" "$stage/usr/bin/$tool"
 done
 install -m 0644 Packaging/systemd/* "$stage/lib/systemd/system/"
