@@ -134,7 +134,7 @@ struct ProcessPeers: Sendable {
                 $0.integrityTransformID = UInt32(installation.transforms.integrity?.transformID ?? 0)
                 $0.encryptionKey = .with { $0.octets = Data(direction.encryptionKey.revealedBytes()) }
                 $0.integrityKey = .with { $0.octets = Data(direction.integrityKey.revealedBytes()) }
-                $0.localSelectors = (inbound ? installation.localSelectors : installation.localSelectors).map(Self.selector)
+                $0.localSelectors = installation.localSelectors.map(Self.selector)
                 $0.remoteSelectors = installation.remoteSelectors.map(Self.selector)
                 $0.replayWindow = 128
                 $0.extendedSequenceNumbers = installation.extendedSequenceNumbers
