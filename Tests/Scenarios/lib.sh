@@ -193,3 +193,25 @@ ikehub_stop() { stop_pidfile "$SCENARIO_STATE/ikehub/launcher.pid"; }
 
 # ikehubctl ARGS…: the operator CLI against this scenario's headend.
 ikehubctl() { "$IKEHUB_BIN/ikehubctl" --runtime-dir "$SCENARIO_STATE/ikehub/run" "$@"; }
+
+# headend_scenario_up CHILD: the usual first-light set-up from the scenario directory's
+# files — topology, FreeRADIUS (radius.users), IKEHub (hub.cfg), a strongSwan client
+# (client.swanctl.conf) that initiates CHILD.
+headend_scenario_up() {
+  require_root_and_tools swanctl "$CHARON_BIN" ping freeradius
+  [ -e /dev/net/tun ] || skip "no /dev/net/tun for kernel-libipsec and the userspace data plane"
+  topology_up
+  radius_start hub "$SCENARIO_DIR/radius.users"
+  ikehub_start hub "$SCENARIO_DIR/hub.cfg"
+  charon_start client client "$SCENARIO_DIR/client.swanctl.conf"
+  sw client --initiate --child "$1" --timeout 20
+}
+
+# headend_scenario_down: stops what headend_scenario_up started and removes its state.
+headend_scenario_down() {
+  charon_stop client
+  ikehub_stop
+  radius_stop
+  topology_down
+  rm -rf "$SCENARIO_STATE"
+}

@@ -1,7 +1,3 @@
 #!/usr/bin/env bash
 . "$(dirname "$0")/../../lib.sh"
-charon_stop client
-ikehub_stop
-radius_stop
-topology_down
-rm -rf "$SCENARIO_STATE"
+headend_scenario_down
