@@ -24,7 +24,7 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
     @Option(name: .customLong("curve-secret-key-file"), help: "File holding this worker's Z85 CURVE secret key (tcp://).")
     public var curveSecretKeyFile: String?
 
-    @Option(name: .customLong("broker-public-key"), help: "The broker's Z85 CURVE public key (tcp://).")
+    @Option(name: .customLong("broker-public-key"), help: "The broker's Z85 CURVE public key (tcp://). Write it as --broker-public-key=KEY: a Z85 key may begin with '-'.")
     public var brokerPublicKey: String?
 
     @Option(name: .customLong("psk-keyring"), help: "Keyring file (`<identity> <key>` lines, mode 0600): serve auth.psk.")

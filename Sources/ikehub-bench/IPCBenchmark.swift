@@ -103,7 +103,7 @@ enum BrokerRun {
             let port = Int.random(in: 30_000...50_000)
             try (brokerKeys.secretKey + "\n").write(toFile: "\(sandbox)/broker.key", atomically: true, encoding: .utf8)
             brokerArguments += ["--workers-listen", "tcp://127.0.0.1:\(port)", "--curve-secret-key-file", "\(sandbox)/broker.key"]
-            workerArguments += ["--broker", "tcp://127.0.0.1:\(port)", "--broker-public-key", brokerKeys.publicKey]
+            workerArguments += ["--broker", "tcp://127.0.0.1:\(port)", "--broker-public-key=\(brokerKeys.publicKey)"]
             var allow: [String] = []
             for index in 0..<workers {
                 let keys = try CurveKeyPair.generate()

@@ -102,7 +102,7 @@ final class NamespacePair: @unchecked Sendable {
         for name in ["allowed", "stranger"] {
             workers.append(try SpawnedProcess("ikehub-auth-worker", arguments + [
                 "--name", name, "--broker", endpoint, "--curve-secret-key-file", "\(sandbox)/\(name).key",
-                "--broker-public-key", brokerKeys.publicKey,
+                "--broker-public-key=\(brokerKeys.publicKey)",
             ], logDirectory: sandbox, logName: name, prefix: namespaces.exec(in: namespaces.worker)))
         }
         let context = try ZMQContext()
@@ -150,7 +150,7 @@ final class NamespacePair: @unchecked Sendable {
         try await Task.sleep(for: .milliseconds(300))
         let worker = try SpawnedProcess("ikehub-auth-worker", arguments + [
             "--name", "late", "--broker", endpoint, "--curve-secret-key-file", "\(sandbox)/late.key",
-            "--broker-public-key", brokerKeys.publicKey,
+            "--broker-public-key=\(brokerKeys.publicKey)",
         ], logDirectory: sandbox, logName: "late")
         let context = try ZMQContext()
         let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/authd.sock", context: context, logger: LogCapture().logger())
