@@ -20,7 +20,7 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
     @Option(name: .customLong("curve-secret-key-file"), help: "File holding the broker's Z85 CURVE secret key.")
     public var curveSecretKeyFile: String?
 
-    @Option(name: .customLong("allow-worker-key"), help: "Z85 public key of a worker admitted over tcp:// (repeatable).")
+    @Option(name: .customLong("allow-worker-key"), help: "Z85 public key of a worker admitted over tcp:// (repeatable); write it as --allow-worker-key=KEY, since a Z85 key may begin with '-'.")
     public var allowedWorkerKeys: [String] = []
 
     @Option(name: .customLong("allow-worker-keys-file"), help: "File of admitted worker keys, one Z85 key per line; re-read on SIGHUP.")

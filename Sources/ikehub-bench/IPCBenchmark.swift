@@ -108,7 +108,7 @@ enum BrokerRun {
             for index in 0..<workers {
                 let keys = try CurveKeyPair.generate()
                 try (keys.secretKey + "\n").write(toFile: "\(sandbox)/w\(index).key", atomically: true, encoding: .utf8)
-                allow += ["--allow-worker-key", keys.publicKey]
+                allow += ["--allow-worker-key=\(keys.publicKey)"]
             }
             brokerArguments += allow
         }

@@ -95,7 +95,7 @@ final class NamespacePair: @unchecked Sendable {
         // network namespaces); only workers come over TCP.
         let broker = try SpawnedProcess("ikehub-authd", arguments + [
             "--workers-listen", endpoint, "--curve-secret-key-file", "\(sandbox)/broker.key",
-            "--allow-worker-key", allowedKeys.publicKey,
+            "--allow-worker-key=\(allowedKeys.publicKey)",
         ], logDirectory: sandbox, prefix: namespaces.exec(in: namespaces.broker))
         try await Task.sleep(for: .milliseconds(300))
         var workers: [SpawnedProcess] = []
