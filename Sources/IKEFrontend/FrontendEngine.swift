@@ -72,21 +72,22 @@ actor FrontendEngine {
             case .send(let datagram):
                 transmitter.send(datagram)
             case .authenticate(let request):
-                let peers = self.peers, profile = configuration.profileName
-                Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
+                let peers = self.peers
+                Task { let result = await peers.authenticate(request); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
                 // Local authorization (`aaa authorization network LIST local`): the profile's
                 // policy. RADIUS authorization comes with the AAA issue.
-                let session = request.session, authorization = configuration.localAuthorization ?? SessionAuthorization()
+                let session = request.session
+                let authorization = configuration.profile(request.profile)?.localAuthorization ?? SessionAuthorization()
                 Task { self.deliver(authorizationResult: .authorized(authorization), session: session) }
             case .allocateAddress(let request):
-                let peers = self.peers, pool = configuration.poolName
+                let peers = self.peers, pool = configuration.profile(request.profile)?.poolName
                 Task { let result = await peers.allocate(request, pool: pool); self.deliver(addressResult: result, session: request.session) }
             case .releaseAddress(let release):
                 let peers = self.peers
                 Task { await peers.release(release) }
             case .createVirtualAccess(var request):
-                if request.virtualTemplate == nil { request.virtualTemplate = configuration.virtualTemplate }
+                if request.virtualTemplate == nil { request.virtualTemplate = configuration.profile(request.profile)?.virtualTemplate }
                 let peers = self.peers, session = request.session, template = request
                 Task { let result = await peers.createVirtualAccess(template); self.deliver(virtualAccessResult: result, session: session) }
             case .deleteVirtualAccess(let release):

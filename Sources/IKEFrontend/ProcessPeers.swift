@@ -17,7 +17,8 @@ struct ProcessPeers: Sendable {
 
     // MARK: - Authentication (auth broker, service auth.psk)
 
-    func authenticate(_ request: AuthRequest, profile: String) async -> AuthResult {
+    func authenticate(_ request: AuthRequest) async -> AuthResult {
+        let profile = request.profile
         guard case .sharedKey(let auth) = request.method else {
             return .rejected(reason: "only pre-shared key authentication is served by this build")
         }

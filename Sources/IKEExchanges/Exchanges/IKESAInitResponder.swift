@@ -122,6 +122,11 @@ struct IKESAInitResponder {
                     .map(Payload.notify)
             }
             if wantsFragmentation { payloads.append(.notify(NotifyPayload(type: .ikev2FragmentationSupported))) }
+            // RFC 6023 §3: answer the initiator's CHILDLESS_IKEV2_SUPPORTED with ours.
+            if env.configuration.acceptsChildlessIKESAs,
+               notifies.contains(where: { $0.notifyType == .childlessIKEv2Supported }) {
+                payloads.append(.notify(NotifyPayload(type: .childlessIKEv2Supported)))
+            }
             // RFC 7427 §4: announce our hashes when the initiator announced its own.
             if notifies.contains(where: { $0.notifyType == .signatureHashAlgorithms }),
                !env.configuration.signatureHashAlgorithms.isEmpty {
