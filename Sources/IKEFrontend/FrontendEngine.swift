@@ -72,8 +72,8 @@ actor FrontendEngine {
             case .send(let datagram):
                 transmitter.send(datagram)
             case .authenticate(let request):
-                let peers = self.peers
-                Task { let result = await peers.authenticate(request); self.deliver(authResult: result, session: request.session) }
+                let peers = self.peers, local = configuration.profile(request.profile)?.localAuthentication ?? .preShared
+                Task { let result = await peers.authenticate(request, local: local); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
                 // Local authorization (`aaa authorization network LIST local`): the profile's
                 // policy. RADIUS authorization comes with the AAA issue.

@@ -41,6 +41,15 @@ public struct FrontendProfile: Sendable {
     /// What the profile's local `crypto ikev2 authorization policy` pushes in CFG_REPLY
     /// (`nil` when the profile names none).
     public var localAuthorization: SessionAuthorization?
+    /// `authentication local`: how our own AUTH is made.
+    public var localAuthentication: LocalAuthentication = .preShared
+
+    /// `authentication local pre-share` (the keyring's key, in the worker) or
+    /// `rsa-sig | ecdsa-sig` (the trustpoint's key, in the broker).
+    public enum LocalAuthentication: Hashable, Sendable {
+        case preShared
+        case signature(trustpoint: String)
+    }
 }
 
 extension FrontendConfiguration {
@@ -158,8 +167,18 @@ extension FrontendConfiguration {
         let pool = policy?.pool
             ?? ikev2.authorizationPolicies.first(where: { $0.name == "default" })?.pool
             ?? (configuration.ipv4Pools.count == 1 ? configuration.ipv4Pools.first?.name : nil)
-        let frontend = FrontendProfile(name: profile.name, virtualTemplate: template, poolName: pool,
+        var frontend = FrontendProfile(name: profile.name, virtualTemplate: template, poolName: pool,
                                        localAuthorization: policy.map(Self.sessionAuthorization))
+        switch profile.localAuthentication {
+        case .rsaSignature?, .ecdsaSignature?:
+            let signing = profile.trustpoints.first { $0.usage != .verify }
+            guard let trustpoint = signing?.trustpoint else {
+                throw FrontendConfigurationError(description: "\(place): authentication local rsa-sig/ecdsa-sig needs 'pki trustpoint NAME'")
+            }
+            frontend.localAuthentication = .signature(trustpoint: trustpoint)
+        default:
+            frontend.localAuthentication = .preShared
+        }
         return (engine, frontend)
     }
 

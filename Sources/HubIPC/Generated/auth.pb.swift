@@ -363,6 +363,11 @@ public nonisolated struct IPCv1AuthenticateReply: Sendable {
   /// Clears the value of `msk`. Subsequent reads from it will return its default value.
   public mutating func clearMsk() {self._msk = nil}
 
+  /// EAP ACCEPT: the broker kept an MSK for this IKE SA, so the peer's final AUTH
+  /// goes to it (EAPRound with the signed octets). False: the method made no MSK
+  /// and AUTH uses SK_pi/SK_pr, which only the frontend holds (RFC 7296 §2.16).
+  public var mskAvailable: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -847,7 +852,7 @@ nonisolated extension IPCv1EAPRound: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuthenticateReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{3}responder_auth\0\u{3}eap_message\0\u{3}authenticated_name\0\u{1}reason\0\u{1}attributes\0\u{3}reauthentication_seconds\0\u{1}msk\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{3}responder_auth\0\u{3}eap_message\0\u{3}authenticated_name\0\u{1}reason\0\u{1}attributes\0\u{3}reauthentication_seconds\0\u{1}msk\0\u{3}msk_available\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -863,6 +868,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.attributes) }()
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.reauthenticationSeconds) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._msk) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.mskAvailable) }()
       default: break
       }
     }
@@ -897,6 +903,9 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._msk {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if self.mskAvailable != false {
+      try visitor.visitSingularBoolField(value: self.mskAvailable, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -909,6 +918,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
     if lhs.attributes != rhs.attributes {return false}
     if lhs.reauthenticationSeconds != rhs.reauthenticationSeconds {return false}
     if lhs._msk != rhs._msk {return false}
+    if lhs.mskAvailable != rhs.mskAvailable {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
