@@ -54,6 +54,7 @@ let package = Package(
         // MARK: - Process libraries (one per process; they talk only over IPC)
         .target(name: "IKEFrontend", dependencies: [
             "HubVocabulary", "IKEWire", "IKECrypto", "IKEExchanges", "FlexConfig", "HubNetworking", "HubIPC", "HubDaemon",
+            "HubStorage",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AddressManager", dependencies: [
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
-        .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "FlexConfig", "HubVocabulary"]),
+        .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
