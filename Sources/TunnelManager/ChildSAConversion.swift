@@ -21,7 +21,8 @@ public enum ConvertedChildSA: Sendable {
     }
 }
 
-/// The addresses a ChildSA binds the session to: where ESP-in-UDP goes (RFC 3948 §2.1).
+/// The addresses a ChildSA binds the session to: where ESP-in-UDP goes (RFC 3948 §2.1), or
+/// port 0 on both for plain ESP.
 public struct ChildSAEndpoints: Equatable, Sendable {
     /// The peer's address and UDP encapsulation port.
     public let remote: SocketAddress
@@ -41,9 +42,10 @@ extension IPCv1ChildSA {
         guard let localAddress = IPAddress(bytes: localAddress.octets) else {
             throw .invalidChildSA(field: "\(field).local_address", reason: "\(localAddress.octets.count) octets, need 4 or 16")
         }
-        guard encapsulationRemotePort != 0, encapsulationLocalPort != 0 else {
-            throw .unsupportedChildSA(field: "\(field).encapsulation_*_port",
-                                      reason: "the userspace data plane carries ESP in UDP only (RFC 3948); ports must be set")
+        // Both ports 0: plain ESP (IP protocol 50); both set: ESP-in-UDP (RFC 3948).
+        guard (encapsulationRemotePort == 0) == (encapsulationLocalPort == 0) else {
+            throw .invalidChildSA(field: "\(field).encapsulation_*_port",
+                                  reason: "either both ports (ESP-in-UDP) or neither (plain ESP)")
         }
         guard let remotePort = UInt16(exactly: encapsulationRemotePort), let localPort = UInt16(exactly: encapsulationLocalPort) else {
             throw .invalidChildSA(field: "\(field).encapsulation_*_port", reason: "above 65535")

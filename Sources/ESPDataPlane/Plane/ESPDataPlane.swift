@@ -51,6 +51,9 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// The shared port-4500 socket.
     public let socket: UDPSocket
+    /// Plain ESP (IP protocol 50) on the same address, for peers not behind a NAT: a
+    /// session whose peer port is 0 uses it.
+    public let rawESP: RawESPSocket?
     public let configuration: Configuration
     let clock: any WallClock
     let nonESPHandler: @Sendable (NonESPDatagram) -> Void
@@ -65,7 +68,8 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// A data plane on `socket` (bound to 4500, or any port in tests). `nonESPHandler`
     /// receives IKE messages; `eventHandler` lifetime and NAT-mapping events.
-    public init(socket: UDPSocket, configuration: Configuration = Configuration(), clock: any WallClock = SystemWallClock(),
+    public init(socket: UDPSocket, rawESP: RawESPSocket? = nil, configuration: Configuration = Configuration(),
+                clock: any WallClock = SystemWallClock(),
                 nonESPHandler: @escaping @Sendable (NonESPDatagram) -> Void,
                 eventHandler: @escaping @Sendable (ESPDataPlaneEvent) -> Void) throws(ESPDataPlaneError) {
         guard let inbound = WakeupPipe(), let outbound = WakeupPipe() else {
@@ -80,6 +84,7 @@ public final class ESPDataPlane: @unchecked Sendable {
             }
         }
         self.socket = socket
+        self.rawESP = rawESP
         self.configuration = configuration
         self.clock = clock
         self.nonESPHandler = nonESPHandler
@@ -130,6 +135,7 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// Adds a session: its TUN interface (made non-blocking here) and the peer's address.
     public func addSession(_ id: SessionID, interface: TUNInterface, peer: SocketAddress) throws(ESPDataPlaneError) {
+        if peer.port == 0, rawESP == nil { throw .rawESPUnavailable(peer) }
         do { try interface.setNonBlocking() } catch { throw .socket(error) }
         try database.withLock { (database) throws(ESPDataPlaneError) in try database.addSession(id, interface: interface, peer: peer) }
         outboundWakeup.signal()
@@ -147,6 +153,7 @@ public final class ESPDataPlane: @unchecked Sendable {
     /// Points the session's outbound ESP at `peer` (after the IKE frontend saw the peer's NAT
     /// mapping change, RFC 7296 §2.23).
     public func updatePeer(of id: SessionID, to peer: SocketAddress) throws(ESPDataPlaneError) {
+        if peer.port == 0, rawESP == nil { throw .rawESPUnavailable(peer) }
         try database.withLock { (database) throws(ESPDataPlaneError) in
             guard database.sessions[id] != nil else { throw .unknownSession(id) }
             database.sessions[id]?.peer = peer
