@@ -271,4 +271,67 @@ import Testing
         let row = try #require(harness.table.snapshot(at: harness.now).first)
         #expect(row.state == "established" && row.children.isEmpty)
     }
+
+    // MARK: - Certificates (engine side)
+
+    /// Maps by the end-entity DER: the engine only sees map names (X.509 is parsed in PKI).
+    struct MapsByCertificate: CertificateMapMatcher {
+        let maps: [[UInt8]: Set<String>]
+        func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String> { maps[endEntity] ?? [] }
+    }
+
+    @Test func testCertificateMap_choosesTheProfile_andOurChainAndCERTREQGoOut() throws {
+        var configuration = Self.configuration()
+        let caHash = [UInt8](repeating: 0xca, count: 20)
+        configuration.certificateAuthorities = [caHash]
+        configuration.profiles.insert(ResponderProfile(
+            name: "machines", match: ProfileMatch(certificateMaps: ["corp-map"]), remoteAuthentication: [.signature],
+            localIdentity: .fqdn("certs.example"), childProposals: configuration.childProposals,
+            protectedSelectors: [Harness.protectedSubnet]), at: 0)
+        let endEntity: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x07]
+        var harness = Harness()
+        harness.table = IKESATable(configuration: configuration, certificateMatcher: MapsByCertificate(maps: [endEntity: ["corp-map"]]))
+        var client = try Self.client()
+        // IKE_SA_INIT: our CERTREQ names the trustpoint's CA.
+        let initEffects = harness.deliver([try client.makeInitRequest()])
+        let initResponse = try IKEMessage.parse(try #require(Harness.sent(initEffects).first))
+        #expect(initResponse.payloads.contains { $0 == .certificateRequest(CertificateRequestPayload(encoding: .x509Signature, authorityData: caHash)) })
+        _ = try client.takeInitResponse(try #require(Harness.sent(initEffects).first))
+        // IKE_AUTH with CERT (the map matches), a signature AUTH and the client's own CERTREQ.
+        var payloads = try Harness.ikeAuthPayloads(client)
+        payloads[1] = .authentication(AuthenticationPayload(method: .rsaDigitalSignature, authenticationData: [1, 2, 3]))
+        payloads.insert(.certificate(CertificatePayload(encoding: .x509Signature, data: endEntity)), at: 1)
+        let theirCA = [UInt8](repeating: 0x5e, count: 20)
+        payloads.insert(.certificateRequest(CertificateRequestPayload(encoding: .x509Signature, authorityData: theirCA)), at: 2)
+        var effects = harness.deliver(try client.request(.ikeAuth, payloads))
+        let auth = try #require(Harness.authRequest(effects))
+        #expect(auth.profile == "machines")
+        #expect(auth.requestedCertificateAuthorities == [theirCA])
+        guard case .signature(_, let certificates) = auth.method else {
+            Issue.record("not a signature request: \(auth.method)")
+            return
+        }
+        #expect(certificates.map(\.data) == [endEntity])
+        // The broker signed; our chain goes out in CERT payloads between IDr and AUTH.
+        let chain: [[UInt8]] = [[0x30, 0x01, 0xaa], [0x30, 0x01, 0xbb]]
+        effects = harness.record(harness.table.handle(authResult: .authenticated(AuthSuccess(
+            responderAuthentication: AuthenticationPayload(method: .rsaDigitalSignature, authenticationData: [9]),
+            responderCertificates: chain)), session: auth.session, at: harness.now))
+        let (_, answer) = try finishSetup(&harness, client, session: auth.session, effects: effects)
+        let sent = answer.compactMap { if case .certificate(let c) = $0 { c.data } else { nil } }
+        #expect(sent == chain)
+        #expect(answer.map(\.type).prefix(4) == [.identificationResponder, .certificate, .certificate, .authentication])
+    }
+
+    @Test func testNoCertificateMapMatch_fallsToTheNextProfileByIdentity() throws {
+        var configuration = Self.configuration()
+        configuration.profiles.insert(ResponderProfile(
+            name: "machines", match: ProfileMatch(certificateMaps: ["corp-map"]), remoteAuthentication: [.signature],
+            localIdentity: .fqdn("certs.example"), childProposals: configuration.childProposals), at: 0)
+        var harness = Harness()
+        harness.table = IKESATable(configuration: configuration, certificateMatcher: MapsByCertificate(maps: [:]))
+        var client = try Self.client()
+        let setup = try harness.establish(&client)   // PSK, IDi client.example.net: `branches`
+        #expect(Harness.authRequest(setup.effects)?.profile == "branches")
+    }
 }

@@ -35,6 +35,10 @@ public struct ResponderConfiguration: Hashable, Sendable {
     public var profiles: [ResponderProfile] = []
     /// RFC 6023: announce CHILDLESS_IKEV2_SUPPORTED and accept IKE_AUTH without a CHILD_SA.
     public var acceptsChildlessIKESAs = true
+    /// SHA-1 hashes of the SubjectPublicKeyInfo of the CAs our trustpoints trust (RFC 7296
+    /// §3.7): sent in a CERTREQ with the IKE_SA_INIT response, so that clients that send
+    /// their certificate only when asked (strongSwan `send_cert = ifasked`) do.
+    public var certificateAuthorities: [[UInt8]] = []
 
     public init(ikeProposals: [IKEProposalConfiguration], childProposals: [ChildProposalConfiguration],
                 localIdentity: PeerIdentity, protectedSelectors: [TrafficSelector] = [],

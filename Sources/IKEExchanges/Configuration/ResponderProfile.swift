@@ -148,10 +148,14 @@ extension ResponderConfiguration {
     /// profile that takes every peer (name "").
     func selectProfile(identity: PeerIdentity, localAddress: IPAddress,
                        certificateMaps: Set<String> = []) -> ResponderProfile? {
+        // (Certificate maps are evaluated only when some profile uses them: see IKEAuthResponder.)
         guard !profiles.isEmpty else { return defaultProfile }
         return profiles.first { !$0.match.isEmpty && $0.match.matches(identity: identity, localAddress: localAddress,
                                                                         certificateMaps: certificateMaps) }
     }
+
+    /// Whether any profile selects by `match certificate`.
+    var usesCertificateMaps: Bool { profiles.contains { !$0.match.certificateMaps.isEmpty } }
 
     func profile(named name: String) -> ResponderProfile? {
         profiles.isEmpty ? defaultProfile : profiles.first { $0.name == name }
@@ -182,4 +186,11 @@ extension ResponderConfiguration {
         configuration.deadPeerDetection = profile.deadPeerDetection
         return configuration
     }
+}
+
+/// Evaluates `crypto pki certificate map`s against the peer's certificates (outside the
+/// engine, which does not parse X.509): the names of the maps the end-entity certificate
+/// satisfies.
+public protocol CertificateMapMatcher: Sendable {
+    func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String>
 }

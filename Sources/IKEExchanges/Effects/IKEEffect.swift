@@ -129,6 +129,9 @@ public struct AuthRequest: Hashable, Sendable {
     public var prf: PseudorandomFunction
     public var initiatorSignedOctets: [UInt8]
     public var responderSignedOctets: [UInt8]
+    /// The CA hashes of the peer's CERTREQ payloads (RFC 7296 §3.7): our chain should
+    /// end at one of them.
+    public var requestedCertificateAuthorities: [[UInt8]] = []
 }
 
 /// The broker's answer to ``AuthRequest``.
@@ -151,10 +154,13 @@ public enum AuthResult: Hashable, Sendable {
 public struct EAPContinuation: Hashable, Sendable {
     public var responderAuthentication: AuthenticationPayload?
     public var eapMessage: [UInt8]?
+    /// Our certificate chain for CERT payloads in the first answer, when we sign.
+    public var responderCertificates: [[UInt8]]
 
-    public init(responderAuthentication: AuthenticationPayload? = nil, eapMessage: [UInt8]?) {
+    public init(responderAuthentication: AuthenticationPayload? = nil, eapMessage: [UInt8]?, responderCertificates: [[UInt8]] = []) {
         self.responderAuthentication = responderAuthentication
         self.eapMessage = eapMessage
+        self.responderCertificates = responderCertificates
     }
 }
 
@@ -198,11 +204,15 @@ public struct AuthSuccess: Hashable, Sendable {
     public var username: String?
     /// Attributes the authenticator returned (RADIUS Access-Accept): "cached" attributes.
     public var attributes: [AAAAttribute]
+    /// Our certificate chain (DER, end entity first) for CERT payloads when we sign.
+    public var responderCertificates: [[UInt8]]
 
-    public init(responderAuthentication: AuthenticationPayload, username: String? = nil, attributes: [AAAAttribute] = []) {
+    public init(responderAuthentication: AuthenticationPayload, username: String? = nil, attributes: [AAAAttribute] = [],
+                responderCertificates: [[UInt8]] = []) {
         self.responderAuthentication = responderAuthentication
         self.username = username
         self.attributes = attributes
+        self.responderCertificates = responderCertificates
     }
 }
 

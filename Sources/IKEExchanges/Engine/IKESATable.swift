@@ -53,9 +53,12 @@ public struct IKESATable: Sendable {
         public var initRetransmissionsAnswered = 0
     }
 
-    public init(configuration: ResponderConfiguration, random: any RandomSource = SystemRandom()) {
+    /// `certificateMatcher` evaluates `match certificate` for profile selection.
+    public init(configuration: ResponderConfiguration, random: any RandomSource = SystemRandom(),
+                certificateMatcher: (any CertificateMapMatcher)? = nil) {
         self.configuration = configuration
         self.random = random
+        self.certificateMatcher = certificateMatcher
         cookies = CookieJar(lifetimeSeconds: configuration.limits.cookieSecretLifetimeSeconds)
         for profile in configuration.profiles {
             profileConfigurations[profile.name] = configuration.applying(profile)
@@ -64,15 +67,18 @@ public struct IKESATable: Sendable {
 
     /// The configuration each profile's sessions see, made once.
     private var profileConfigurations: [String: ResponderConfiguration] = [:]
+    private let certificateMatcher: (any CertificateMapMatcher)?
 
     private func environment(_ now: MonotonicTime) -> ExchangeEnvironment {
-        ExchangeEnvironment(configuration: configuration, random: random, now: now)
+        ExchangeEnvironment(configuration: configuration, base: configuration, random: random, now: now,
+                            certificateMatcher: certificateMatcher)
     }
 
     /// The environment of `sa`: its profile's settings once IKE_AUTH chose one.
     private func environment(_ now: MonotonicTime, for sa: IKESA) -> ExchangeEnvironment {
         guard let name = sa.phase.profileName, let chosen = profileConfigurations[name] else { return environment(now) }
-        return ExchangeEnvironment(configuration: chosen, base: configuration, random: random, now: now)
+        return ExchangeEnvironment(configuration: chosen, base: configuration, random: random, now: now,
+                                   certificateMatcher: certificateMatcher)
     }
 
     /// IKE SAs that have not completed IKE_AUTH.

@@ -30,7 +30,9 @@ enum IKEAuthEAP {
                 fail(state, reason: "the broker computed no responder AUTH to start EAP", sa: &sa, env: env, out: &out)
                 return
             }
-            payloads += [.identificationResponder(state.responderID), .authentication(ours)]
+            payloads.append(.identificationResponder(state.responderID))
+            payloads += continuation.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
+            payloads.append(.authentication(ours))
         }
         let request: EAPPayload
         if let bytes = continuation.eapMessage {
@@ -199,7 +201,8 @@ enum IKEAuthEAP {
                     initiatorIdentity: state.request.initiatorID.identity, responderIdentity: state.responderID.identity,
                     requestedResponderIdentity: state.request.requestedResponderID?.identity, method: method,
                     prf: sa.keys.transforms.prf, initiatorSignedOctets: state.initiatorSignedOctets,
-                    responderSignedOctets: state.responderSignedOctets)
+                    responderSignedOctets: state.responderSignedOctets,
+                    requestedCertificateAuthorities: state.request.requestedAuthorities)
     }
 
     /// A broker answer that cannot be used: AUTHENTICATION_FAILED and the SA ends.

@@ -45,7 +45,15 @@ enum IKEAuthResponder {
         let contents = try parse(payloads, place: place)
         let identity = contents.initiatorID.identity
         // IOS: no profile for the peer ends the exchange with AUTHENTICATION_FAILED.
-        guard let profile = env.base.selectProfile(identity: identity, localAddress: datagram.local.address) else {
+        // `match certificate`: the maps the peer's end-entity certificate satisfies.
+        var matchedMaps: Set<String> = []
+        if env.base.usesCertificateMaps, let matcher = env.certificateMatcher,
+           let endEntity = contents.certificates.first(where: { $0.encoding == .x509Signature }) {
+            let others = contents.certificates.dropFirst().filter { $0.encoding == .x509Signature }.map(\.data)
+            matchedMaps = matcher.matchingMaps(endEntity: endEntity.data, intermediates: Array(others))
+        }
+        guard let profile = env.base.selectProfile(identity: identity, localAddress: datagram.local.address,
+                                                   certificateMaps: matchedMaps) else {
             throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
                                    reason: "no crypto ikev2 profile matches IDi \(identity) to \(datagram.local.address)")
         }
@@ -98,7 +106,8 @@ enum IKEAuthResponder {
                 session: sessionID, ikeSA: identifier, profile: profile.name, peer: remote, local: local,
                 initiatorIdentity: identity, responderIdentity: responderID.identity,
                 requestedResponderIdentity: contents.requestedResponderID?.identity, method: method, prf: prf,
-                initiatorSignedOctets: initiatorOctets, responderSignedOctets: responderOctets)
+                initiatorSignedOctets: initiatorOctets, responderSignedOctets: responderOctets,
+                requestedCertificateAuthorities: contents.requestedAuthorities)
         }
         sa.window.processing = messageID
         out.effects.append(.authenticate(request))
@@ -115,6 +124,11 @@ enum IKEAuthResponder {
             case .identificationResponder(let id): contents.requestedResponderID = id
             case .authentication(let auth): contents.authentication = auth
             case .certificate(let cert): contents.certificates.append(cert)
+            case .certificateRequest(let request) where request.encoding == .x509Signature:
+                let length = CertificateRequestPayload.authorityHashLength
+                contents.requestedAuthorities += stride(from: 0, to: request.authorityData.count - length + 1, by: length).map {
+                    Array(request.authorityData[$0..<$0 + length])
+                }
             case .configuration(let cp): contents.configuration = cp
             case .securityAssociation(let sa): contents.securityAssociation = sa
             case .trafficSelectorInitiator(let ts): contents.initiatorSelectors = ts.addressRanges
@@ -362,7 +376,11 @@ enum IKEAuthResponder {
     private static func complete(_ state: Authenticating, child: ChildSA?, sa: inout IKESA, env: ExchangeEnvironment,
                                  out: inout Outcome) {
         guard let success = state.authentication else { return }
-        var payloads: [Payload] = state.eap == nil ? [.identificationResponder(state.responderID)] : []
+        var payloads: [Payload] = []
+        if state.eap == nil {
+            payloads.append(.identificationResponder(state.responderID))
+            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
+        }
         payloads.append(.authentication(success.responderAuthentication))
         if let child {
             payloads += [

@@ -122,6 +122,10 @@ struct IKESAInitResponder {
                     .map(Payload.notify)
             }
             if wantsFragmentation { payloads.append(.notify(NotifyPayload(type: .ikev2FragmentationSupported))) }
+            if !env.configuration.certificateAuthorities.isEmpty {
+                payloads.append(.certificateRequest(CertificateRequestPayload(
+                    encoding: .x509Signature, authorityData: env.configuration.certificateAuthorities.flatMap { $0 })))
+            }
             // RFC 6023 §3: answer the initiator's CHILDLESS_IKEV2_SUPPORTED with ours.
             if env.configuration.acceptsChildlessIKESAs,
                notifies.contains(where: { $0.notifyType == .childlessIKEv2Supported }) {

@@ -108,6 +108,8 @@ struct IKEAuthRequestContents: Sendable {
     var requestedResponderID: IdentificationPayload?
     var authentication: AuthenticationPayload?
     var certificates: [CertificatePayload]
+    /// CA hashes from the peer's CERTREQ payloads.
+    var requestedAuthorities: [[UInt8]] = []
     var configuration: ConfigurationPayload?
     var securityAssociation: SecurityAssociationPayload?
     var initiatorSelectors: [TrafficSelector]
