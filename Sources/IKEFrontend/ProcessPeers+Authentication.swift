@@ -23,6 +23,10 @@ extension ProcessPeers {
             }
             if queryIdentity { return .eapContinue(EAPContinuation(responderAuthentication: ours, eapMessage: nil)) }
             return await eapRound(request, round: 0, message: [], responderAuthentication: ours)
+        case .eapStartSecond(let queryIdentity):
+            // RFC 4739: our AUTH went out with the first authentication.
+            if queryIdentity { return .eapContinue(EAPContinuation(eapMessage: nil)) }
+            return await eapRound(request, round: 0, message: [], responderAuthentication: nil)
         case .eapRound(let payload, let round):
             return await eapRound(request, round: round, message: payload.eapMessage, responderAuthentication: nil)
         case .eapFinish(let auth, let round):

@@ -334,4 +334,65 @@ import Testing
         let setup = try harness.establish(&client)   // PSK, IDi client.example.net: `branches`
         #expect(Harness.authRequest(setup.effects)?.profile == "branches")
     }
+
+    // MARK: - RFC 4739: certificate, then EAP
+
+    @Test func testCertificateThenEAP_twoAuthenticationsOneSession() throws {
+        var configuration = Self.configuration()
+        configuration.profiles.insert(ResponderProfile(
+            name: "dual", match: ProfileMatch(identities: [.fqdn("laptop.corp.example", domain: false)]),
+            remoteAuthentication: [.signature, .eap(queryIdentity: false, timeoutSeconds: 60)],
+            localIdentity: .fqdn("gw.corp.example"), childProposals: configuration.childProposals,
+            protectedSelectors: [Harness.protectedSubnet]), at: 0)
+        var harness = Harness(configuration: configuration)
+        var client = try Self.client()
+        try harness.initialExchange(&client)
+        // 1st IKE_AUTH: IDi (machine), CERT, AUTH, N(ANOTHER_AUTH_FOLLOWS), CP, SA, TS.
+        var payloads = try Harness.ikeAuthPayloads(client)
+        payloads[0] = .identificationInitiator(IdentificationPayload(identity: .fqdn("laptop.corp.example")))
+        payloads[1] = .authentication(AuthenticationPayload(method: .rsaDigitalSignature, authenticationData: [7, 7]))
+        payloads.insert(.certificate(CertificatePayload(encoding: .x509Signature, data: [0x30, 0x00])), at: 1)
+        payloads.insert(.notify(NotifyPayload(type: .anotherAuthFollows)), at: 3)
+        var effects = harness.deliver(try client.request(.ikeAuth, payloads))
+        let first = try #require(Harness.authRequest(effects))
+        #expect(first.profile == "dual")
+        effects = harness.record(harness.table.handle(authResult: .authenticated(AuthSuccess(
+            responderAuthentication: AuthenticationPayload(method: .rsaDigitalSignature, authenticationData: [8]),
+            responderCertificates: [[0x30, 0x01, 0x01]])), session: first.session, at: harness.now))
+        // <-- IDr, CERT, AUTH only: no SA yet, nothing allocated.
+        let firstAnswer = try client.open(Harness.sent(effects)).payloads
+        #expect(firstAnswer.map(\.type) == [.identificationResponder, .certificate, .authentication])
+        #expect(Harness.steps(effects).isEmpty)
+        guard case .identificationResponder(let idr)? = firstAnswer.first else { return }
+        // 2nd IKE_AUTH: IDi (the user), no AUTH: EAP under the second identity.
+        let user = IdentificationPayload(identity: .email("alice@corp.example"))
+        effects = harness.deliver(try client.request(.ikeAuth, [.identificationInitiator(user)]))
+        let start = try #require(Harness.authRequest(effects))
+        #expect(start.method == .eapStartSecond(queryIdentity: false))
+        #expect(start.initiatorIdentity == user.identity)
+        let challenge = EAPPayload(code: .request, identifier: 1, method: .type(.md5Challenge), data: [16] + [UInt8](repeating: 3, count: 16))
+        effects = harness.record(harness.table.handle(authResult: .eapContinue(EAPContinuation(eapMessage: challenge.eapMessage)),
+                                                      session: start.session, at: harness.now))
+        #expect(try client.open(Harness.sent(effects)).payloads.map(\.type) == [.eap])
+        let response = EAPPayload(code: .response, identifier: 1, method: .type(.md5Challenge), data: [16] + [UInt8](repeating: 4, count: 16))
+        effects = harness.deliver(try client.request(.ikeAuth, [.eap(response)]))
+        effects = harness.record(harness.table.handle(authResult: .eapSucceeded(EAPOutcome(eapMessage: nil, mskAvailable: true, username: "alice")),
+                                                      session: start.session, at: harness.now))
+        _ = try client.open(Harness.sent(effects))
+        // Final AUTH over the second IDi with the MSK.
+        let auth = try client.initiatorAuth(psk: Self.msk, id: user)
+        effects = harness.deliver(try client.request(.ikeAuth, [.authentication(auth)]))
+        let finish = try #require(Harness.authRequest(effects))
+        let key = try finish.prf.compute(key: Self.msk, data: TestInitiator.keyPad)
+        #expect(try finish.prf.compute(key: key, data: finish.initiatorSignedOctets) == auth.authenticationData)
+        effects = harness.record(harness.table.handle(authResult: .authenticated(AuthSuccess(responderAuthentication: AuthenticationPayload(
+            method: .sharedKeyMessageIntegrityCode, authenticationData: try finish.prf.compute(key: key, data: finish.responderSignedOctets)))),
+            session: finish.session, at: harness.now))
+        let (all, final) = try finishSetup(&harness, client, session: finish.session, effects: effects)
+        #expect(Harness.steps(all) == ["allocateAddress", "createVirtualAccess", "installChildSA", "accountingStart"])
+        guard case .authentication(let ours)? = final.first(where: { $0.type == .authentication }) else { return }
+        #expect(ours.authenticationData == (try client.expectedResponderAuth(psk: Self.msk, idr: idr)))
+        let row = try #require(harness.table.snapshot(at: harness.now).first)
+        #expect(row.username == "alice" && row.identity == .fqdn("laptop.corp.example"))
+    }
 }

@@ -95,6 +95,9 @@ public enum PeerAuthenticationMethod: Hashable, Sendable {
     /// `responderSignedOctets`) and, unless `queryIdentity`, starts the EAP conversation
     /// with IDi as the EAP identity; answered ``AuthResult/eapContinue(_:)``.
     case eapStart(queryIdentity: Bool)
+    /// RFC 4739: EAP as the second authentication, after the first one already carried our
+    /// AUTH; starts the conversation only (IDi of the request is the second identity).
+    case eapStartSecond(queryIdentity: Bool)
     /// The peer's EAP message of round `round` (1, 2, …): relayed to the EAP server.
     case eapRound(EAPPayload, round: Int)
     /// After EAP Success with an MSK: the peer's AUTH, which only the broker (holding the

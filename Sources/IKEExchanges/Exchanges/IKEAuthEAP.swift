@@ -25,7 +25,7 @@ enum IKEAuthEAP {
         guard case .authenticating(var state) = sa.phase, var eap = state.eap,
               state.step == .authenticating || state.step == .eapRelaying else { return }
         var payloads: [Payload] = []
-        if state.step == .authenticating {
+        if state.step == .authenticating, state.firstAuthentication == nil {
             guard let ours = continuation.responderAuthentication else {
                 fail(state, reason: "the broker computed no responder AUTH to start EAP", sa: &sa, env: env, out: &out)
                 return
@@ -194,11 +194,62 @@ enum IKEAuthEAP {
             state: &state, sa: &sa, env: env, out: &out)
     }
 
+    /// RFC 4739: the second IKE_AUTH request, `SK {IDi, [AUTH]}`; without AUTH it starts
+    /// EAP under the second identity (the seed's certificate-then-EAP case).
+    static func receiveSecondAuthentication(_ payloads: [Payload], message: IKEMessage, datagram: InboundDatagram,
+                                            sa: inout IKESA, env: ExchangeEnvironment,
+                                            out: inout Outcome) throws(IKEProtocolError) {
+        let messageID = message.header.messageID
+        let place = sa.place(.ikeAuth, messageID)
+        do {
+            try MessageRules.verify(message, innerPayloads: payloads, against: MessageRules.ikeAuthRequest)
+        } catch {
+            throw .malformed(error, place: place)
+        }
+        guard case .authenticating(var state) = sa.phase else { throw .unexpected("second IKE_AUTH out of place", place: place) }
+        var identification: IdentificationPayload?
+        var hasAuth = false
+        for payload in payloads {
+            switch payload {
+            case .identificationInitiator(let id): identification = id
+            case .authentication: hasAuth = true
+            default: break
+            }
+        }
+        guard let identification else {
+            throw IKEProtocolError(.malformedMessage, notify: .invalidSyntax, place: place, reason: "second IKE_AUTH without IDi")
+        }
+        guard !hasAuth, let settings = env.configuration.remoteAuthentication.lazy.compactMap(\.eap).first else {
+            throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
+                                   reason: "the second authentication must be EAP (authentication remote eap) in profile \(state.profile)")
+        }
+        // The AUTH that ends EAP covers the second IDi (RFC 4739 §3).
+        let maced: [UInt8]
+        do throws(IKECryptoError) {
+            maced = try sa.keys.transforms.prf.compute(key: sa.keys.keys.skPi, data: identification.bodyBytes).revealedBytes()
+        } catch {
+            throw .crypto(error, place: place)
+        }
+        state.initiatorSignedOctets = state.initial.requestBytes + state.initial.responderNonce + maced
+        state.secondIdentity = identification.identity
+        state.eap = EAPConversation(queryIdentity: settings.queryIdentity, timeoutSeconds: settings.timeoutSeconds)
+        state.messageID = messageID
+        state.replyRemote = datagram.remote
+        state.replyLocal = datagram.local
+        state.step = .authenticating
+        sa.phase = .authenticating(state)
+        sa.window.processing = messageID
+        var request = authRequest(state, sa: sa, method: .eapStartSecond(queryIdentity: settings.queryIdentity))
+        request.initiatorIdentity = identification.identity
+        out.effects.append(.authenticate(request))
+    }
+
     // MARK: - Helpers
 
     private static func authRequest(_ state: Authenticating, sa: IKESA, method: PeerAuthenticationMethod) -> AuthRequest {
         AuthRequest(session: sa.sessionID, ikeSA: sa.identifier, profile: state.profile, peer: sa.remote, local: sa.local,
-                    initiatorIdentity: state.request.initiatorID.identity, responderIdentity: state.responderID.identity,
+                    initiatorIdentity: state.secondIdentity ?? state.request.initiatorID.identity,
+                    responderIdentity: state.responderID.identity,
                     requestedResponderIdentity: state.request.requestedResponderID?.identity, method: method,
                     prf: sa.keys.transforms.prf, initiatorSignedOctets: state.initiatorSignedOctets,
                     responderSignedOctets: state.responderSignedOctets,

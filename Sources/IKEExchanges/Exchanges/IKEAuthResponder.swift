@@ -25,6 +25,8 @@ enum IKEAuthResponder {
             try IKEAuthEAP.receiveRound(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
         case .authenticating(let state) where state.step == .eapAwaitingAuth:
             try IKEAuthEAP.receiveFinalAuth(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
+        case .authenticating(let state) where state.step == .awaitingSecondAuthentication:
+            try IKEAuthEAP.receiveSecondAuthentication(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
         default:
             try receiveInitial(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
         }
@@ -137,6 +139,7 @@ enum IKEAuthResponder {
                 switch notify.notifyType {
                 case .initialContact: contents.initialContact = true
                 case .useTransportMode: contents.transportModeRequested = true
+                case .anotherAuthFollows: contents.anotherAuthenticationFollows = true
                 default: break   // ESP_TFC_PADDING_NOT_SUPPORTED: we never pad; others are status we ignore
                 }
             default: break
@@ -179,6 +182,27 @@ enum IKEAuthResponder {
     static func authenticated(_ success: AuthSuccess, state: inout Authenticating, sa: inout IKESA,
                               env: ExchangeEnvironment, out: inout Outcome) {
         var success = success
+        if state.request.anotherAuthenticationFollows, state.firstAuthentication == nil {
+            // RFC 4739 §3: answer the first authentication with IDr, [CERT], AUTH; the
+            // second one (EAP) follows in the next IKE_AUTH request.
+            var payloads: [Payload] = [.identificationResponder(state.responderID)]
+            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
+            payloads.append(.authentication(success.responderAuthentication))
+            do {
+                try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads,
+                                    remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
+            } catch {
+                out.effects.append(.protocolError(error))
+                sa.tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
+                return
+            }
+            state.firstAuthentication = success
+            state.step = .awaitingSecondAuthentication
+            sa.phase = .authenticating(state)
+            let timeout = env.configuration.remoteAuthentication.lazy.compactMap(\.eap).first?.timeoutSeconds ?? 90
+            sa.schedule(.halfOpenExpiry, at: env.now.adding(seconds: timeout), out: &out)
+            return
+        }
         if let outcome = state.eap?.outcome {
             if success.username == nil { success.username = outcome.username }
             if success.attributes.isEmpty { success.attributes = outcome.attributes }

@@ -126,6 +126,10 @@ struct IKESAInitResponder {
                 payloads.append(.certificateRequest(CertificateRequestPayload(
                     encoding: .x509Signature, authorityData: env.configuration.certificateAuthorities.flatMap { $0 })))
             }
+            // RFC 4739 §3: we take a second authentication (certificate, then EAP).
+            if notifies.contains(where: { $0.notifyType == .multipleAuthSupported }) {
+                payloads.append(.notify(NotifyPayload(type: .multipleAuthSupported)))
+            }
             // RFC 6023 §3: answer the initiator's CHILDLESS_IKEV2_SUPPORTED with ours.
             if env.configuration.acceptsChildlessIKESAs,
                notifies.contains(where: { $0.notifyType == .childlessIKEv2Supported }) {

@@ -41,7 +41,8 @@ enum IKESAPhase: Sendable {
     var ikeAuthAcceptor: (any AcceptsIKEAuth)? {
         switch self {
         case .awaitingAuth(let state): state
-        case .authenticating(let state) where state.step == .eapAwaitingPeer || state.step == .eapAwaitingAuth: state
+        case .authenticating(let state) where state.step == .eapAwaitingPeer || state.step == .eapAwaitingAuth
+            || state.step == .awaitingSecondAuthentication: state
         default: nil
         }
     }
@@ -117,6 +118,8 @@ struct IKEAuthRequestContents: Sendable {
     var initialContact: Bool
     /// USE_TRANSPORT_MODE was asked; we answer tunnel mode by omitting it (RFC 7296 §1.3.1).
     var transportModeRequested: Bool
+    /// RFC 4739: ANOTHER_AUTH_FOLLOWS, a second authentication (EAP) comes next.
+    var anotherAuthenticationFollows = false
 }
 
 /// The step of the IKE_AUTH setup that is waiting for its result.
@@ -128,6 +131,8 @@ enum SetupStep: String, Sendable {
     case eapRelaying
     /// EAP succeeded: waiting for the peer's AUTH.
     case eapAwaitingAuth
+    /// RFC 4739: the first authentication is done; waiting for the second IKE_AUTH.
+    case awaitingSecondAuthentication
     /// EAP: the broker checks the peer's AUTH with the MSK.
     case eapFinishing
     case authorizing, allocatingAddress, creatingVirtualAccess, installingChildSA
@@ -163,6 +168,10 @@ struct Authenticating: AcceptsIKEAuth {
     var virtualAccess: VirtualAccessInterface?
     var plannedChild: ChildSA?
     var eap: EAPConversation?
+    /// RFC 4739: the first of two authentications succeeded (its AUTH went out).
+    var firstAuthentication: AuthSuccess?
+    /// RFC 4739: IDi of the second authentication.
+    var secondIdentity: PeerIdentity?
     /// The signed octets of the first request, kept for the AUTH that ends EAP.
     var initiatorSignedOctets: [UInt8] = []
     var responderSignedOctets: [UInt8] = []
