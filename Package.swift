@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(name: "ikehub-ike", dependencies: ["IKEFrontend"]),
         .executableTarget(name: "ikehub-addrd", dependencies: ["AddressManager"]),
         .target(name: "TunnelManager", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "HubNetworking", "Netlink", "ESPDataPlane", "FlexConfig", "ZeroMQ",
+            "HubVocabulary", "HubIPC", "HubDaemon", "HubNetworking", "Netlink", "ESPDataPlane", "FlexConfig", "ZeroMQ", "HubStorage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -204,6 +204,17 @@ public final class ESPDataPlane: @unchecked Sendable {
     /// the per-SA counters, which move with each packet, by one batch).
     public var counters: ESPDataPlaneCounters { planeCounters.withLock { $0 } }
 
+    /// Where each SA of the session stands in its sequence space: the last sequence number
+    /// sent (outbound) and the replay window's top (inbound), for the tunnel manager's
+    /// checkpoints. `nil` for an unknown session.
+    public func sequenceCheckpoint(for id: SessionID) -> (outbound: (spi: UInt32, last: UInt64)?, inbound: [(spi: UInt32, top: UInt64)])? {
+        database.withLock { database in
+            guard let session = database.sessions[id] else { return nil }
+            let inbound = session.inboundSPIs.sorted().compactMap { spi in database.inbound[spi].map { (spi, $0.sa.replayWindowTop) } }
+            return (session.outbound.map { ($0.identifier.spi, $0.lastSequenceNumber) }, inbound)
+        }
+    }
+
     /// The session's peer and per-SA counters; `nil` for an unknown session.
     public func statistics(for id: SessionID) -> ESPSessionStatistics? {
         guard let (session, inbound) = database.withLock({ database -> (SADatabase.Session, [ESPInboundSA])? in
