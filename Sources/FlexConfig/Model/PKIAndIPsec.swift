@@ -24,6 +24,8 @@ public struct Trustpoint: Equatable, Sendable, NamedObject {
     /// Linux addition: a CRL of the trustpoint's CA (PEM or DER), used besides the CRL
     /// distribution points of the certificates.
     public var crlFile: String?
+
+    public init(name: String) { self.name = name }
 }
 
 /// `crypto pki certificate map NAME SEQUENCE`: all rules of one sequence must hold.
@@ -48,10 +50,22 @@ public struct CertificateMap: Equatable, Sendable, NamedObject {
         public var field: Field
         public var `operator`: Operator
         public var value: String
+
+        public init(field: Field, operator: Operator, value: String) {
+            self.field = field
+            self.operator = `operator`
+            self.value = value
+        }
     }
     public var name: String
     public var sequence: Int
     public var rules: [Rule] = []
+
+    public init(name: String, sequence: Int, rules: [Rule] = []) {
+        self.name = name
+        self.sequence = sequence
+        self.rules = rules
+    }
 }
 
 /// `crypto ipsec …`.
