@@ -86,7 +86,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .target(name: "AuthBroker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "PKI", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -136,7 +136,10 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
-        .testTarget(name: "PKITests", dependencies: ["PKI", "IKECrypto", "FlexConfig", "HubVocabulary", "HubTestSupport"]),
+        .testTarget(name: "PKITests", dependencies: [
+            "PKI", "IKECrypto", "FlexConfig", "HubVocabulary", "HubTestSupport", "AuthBroker", "HubIPC", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),

@@ -31,6 +31,11 @@
 ///     |-- ComputeAuthRequest --->|  broker signs / MACs itself   |
 ///     |<- ComputeAuthReply ------|                               |
 ///     |                          |                               |
+///     |-- GatewayCertificates -->|  broker: our chain for CERT,  |
+///     |   Request{CERTREQ CAs}   |  picked by the CERTREQ hashes |
+///     |<- GatewayCertificates ---|                               |
+///     |   Reply{trustpoint, DER} |                               |
+///     |                          |                               |
 ///     |-- AuthorizeRequest ----->|  service authz.* ------------>|  RADIUS / local
 ///     |<- AuthorizeReply --------|<------------------------------|
 ///     |                          |                               |
@@ -157,6 +162,57 @@ public nonisolated enum IPCv1AuthMethod: SwiftProtobuf.Enum, Swift.CaseIterable 
     .ecdsa384,
     .ecdsa521,
     .digitalSignature,
+  ]
+
+}
+
+/// The kind of key a trustpoint signs with (which AUTH methods it can make).
+public nonisolated enum IPCv1SigningKeyType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case signingKeyRsa // = 1
+  case signingKeyEcdsaP256 // = 2
+  case signingKeyEcdsaP384 // = 3
+  case signingKeyEcdsaP521 // = 4
+  case signingKeyEd25519 // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .signingKeyRsa
+    case 2: self = .signingKeyEcdsaP256
+    case 3: self = .signingKeyEcdsaP384
+    case 4: self = .signingKeyEcdsaP521
+    case 5: self = .signingKeyEd25519
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .signingKeyRsa: return 1
+    case .signingKeyEcdsaP256: return 2
+    case .signingKeyEcdsaP384: return 3
+    case .signingKeyEcdsaP521: return 4
+    case .signingKeyEd25519: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [IPCv1SigningKeyType] = [
+    .unspecified,
+    .signingKeyRsa,
+    .signingKeyEcdsaP256,
+    .signingKeyEcdsaP384,
+    .signingKeyEcdsaP521,
+    .signingKeyEd25519,
   ]
 
 }
@@ -391,6 +447,19 @@ public nonisolated struct IPCv1ComputeAuthRequest: Sendable {
 
   public var prfTransformID: UInt32 = 0
 
+  /// Signatures, method DIGITAL_SIGNATURE (RFC 7427): the DER AlgorithmIdentifier
+  /// to sign with. Empty: the broker picks one that suits the trustpoint's key
+  /// from peer_signature_hashes.
+  public var signatureAlgorithm: Data = Data()
+
+  /// The hash numbers of the peer's SIGNATURE_HASH_ALGORITHMS notify (RFC 7427
+  /// §4: 1 SHA1, 2 SHA2-256, 3 SHA2-384, 4 SHA2-512).
+  public var peerSignatureHashes: [UInt32] = []
+
+  /// An RSA key signing with method DIGITAL_SIGNATURE and no signature_algorithm:
+  /// RSASSA-PSS instead of PKCS#1 v1.5.
+  public var rsaPss: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -403,6 +472,64 @@ public nonisolated struct IPCv1ComputeAuthReply: Sendable {
 
   public var authValue: Data = Data()
 
+  public var reason: String = String()
+
+  /// The Auth Method of the AUTH payload that carries auth_value (the broker
+  /// chooses it when the request's method is AUTH_METHOD_UNSPECIFIED).
+  public var method: IPCv1AuthMethod = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Frontend -> broker: which of our certificate chains to send in CERT payloads
+/// (RFC 7296 §3.6), and the CA hashes for our own CERTREQ (§3.7). Certificates
+/// are public; the broker answers because it loaded them with the keys.
+public nonisolated struct IPCv1GatewayCertificatesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The profile's signing trustpoints (`pki trustpoint NAME [sign]`), in order;
+  /// empty = every trustpoint with a private key.
+  public var trustpoints: [String] = []
+
+  /// The Certification Authority data of the peer's CERTREQ payloads: 20-octet
+  /// SHA-1 hashes of CA SubjectPublicKeyInfos. The first trustpoint whose chain
+  /// has such a CA is chosen; none or no match: the first trustpoint.
+  public var requestedAuthorities: [Data] = []
+
+  /// The profile's verifying trustpoints, whose CA hashes the reply returns for
+  /// our CERTREQ.
+  public var verifyTrustpoints: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct IPCv1GatewayCertificatesReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The chosen trustpoint: the key_reference of the ComputeAuthRequest to sign with.
+  public var trustpoint: String = String()
+
+  /// DER X.509, ours first, then intermediate CAs (not the root): one CERT
+  /// payload each, encoding 4.
+  public var certificates: [Data] = []
+
+  public var keyType: IPCv1SigningKeyType = .unspecified
+
+  /// RSA modulus or curve size in bits.
+  public var keyBits: UInt32 = 0
+
+  /// SHA-1 hashes of the verify_trustpoints' CA SubjectPublicKeyInfos, for our CERTREQ.
+  public var certificateRequestAuthorities: [Data] = []
+
+  /// Why nothing was chosen (unknown trustpoint, none configured), for the log.
   public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -589,6 +716,10 @@ nonisolated extension IPCv1Verdict: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension IPCv1AuthMethod: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUTH_METHOD_UNSPECIFIED\0\u{1}RSA_DIGITAL_SIGNATURE\0\u{1}SHARED_KEY_MIC\0\u{1}DSS_DIGITAL_SIGNATURE\0\u{2}\u{6}ECDSA_256\0\u{1}ECDSA_384\0\u{1}ECDSA_521\0\u{2}\u{3}DIGITAL_SIGNATURE\0")
+}
+
+nonisolated extension IPCv1SigningKeyType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SIGNING_KEY_TYPE_UNSPECIFIED\0\u{1}SIGNING_KEY_RSA\0\u{1}SIGNING_KEY_ECDSA_P256\0\u{1}SIGNING_KEY_ECDSA_P384\0\u{1}SIGNING_KEY_ECDSA_P521\0\u{1}SIGNING_KEY_ED25519\0")
 }
 
 nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -926,7 +1057,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComputeAuthRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}signed_octets\0\u{3}key_reference\0\u{3}prf_transform_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}signed_octets\0\u{3}key_reference\0\u{3}prf_transform_id\0\u{3}signature_algorithm\0\u{3}peer_signature_hashes\0\u{3}rsa_pss\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -938,6 +1069,9 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularBytesField(value: &self.signedOctets) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.keyReference) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.prfTransformID) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.signatureAlgorithm) }()
+      case 6: try { try decoder.decodeRepeatedUInt32Field(value: &self.peerSignatureHashes) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.rsaPss) }()
       default: break
       }
     }
@@ -956,6 +1090,15 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
     if self.prfTransformID != 0 {
       try visitor.visitSingularUInt32Field(value: self.prfTransformID, fieldNumber: 4)
     }
+    if !self.signatureAlgorithm.isEmpty {
+      try visitor.visitSingularBytesField(value: self.signatureAlgorithm, fieldNumber: 5)
+    }
+    if !self.peerSignatureHashes.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.peerSignatureHashes, fieldNumber: 6)
+    }
+    if self.rsaPss != false {
+      try visitor.visitSingularBoolField(value: self.rsaPss, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -964,6 +1107,9 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
     if lhs.signedOctets != rhs.signedOctets {return false}
     if lhs.keyReference != rhs.keyReference {return false}
     if lhs.prfTransformID != rhs.prfTransformID {return false}
+    if lhs.signatureAlgorithm != rhs.signatureAlgorithm {return false}
+    if lhs.peerSignatureHashes != rhs.peerSignatureHashes {return false}
+    if lhs.rsaPss != rhs.rsaPss {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -971,7 +1117,7 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComputeAuthReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}auth_value\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}auth_value\0\u{1}reason\0\u{1}method\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -981,6 +1127,7 @@ nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobu
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.authValue) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       default: break
       }
     }
@@ -993,11 +1140,110 @@ nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobu
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
     }
+    if self.method != .unspecified {
+      try visitor.visitSingularEnumField(value: self.method, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: IPCv1ComputeAuthReply, rhs: IPCv1ComputeAuthReply) -> Bool {
     if lhs.authValue != rhs.authValue {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.method != rhs.method {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension IPCv1GatewayCertificatesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GatewayCertificatesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trustpoints\0\u{3}requested_authorities\0\u{3}verify_trustpoints\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.trustpoints) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.requestedAuthorities) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.verifyTrustpoints) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.trustpoints.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.trustpoints, fieldNumber: 1)
+    }
+    if !self.requestedAuthorities.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.requestedAuthorities, fieldNumber: 2)
+    }
+    if !self.verifyTrustpoints.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.verifyTrustpoints, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: IPCv1GatewayCertificatesRequest, rhs: IPCv1GatewayCertificatesRequest) -> Bool {
+    if lhs.trustpoints != rhs.trustpoints {return false}
+    if lhs.requestedAuthorities != rhs.requestedAuthorities {return false}
+    if lhs.verifyTrustpoints != rhs.verifyTrustpoints {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension IPCv1GatewayCertificatesReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GatewayCertificatesReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trustpoint\0\u{1}certificates\0\u{3}key_type\0\u{3}key_bits\0\u{3}certificate_request_authorities\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.trustpoint) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.certificates) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.keyType) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.keyBits) }()
+      case 5: try { try decoder.decodeRepeatedBytesField(value: &self.certificateRequestAuthorities) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.trustpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.trustpoint, fieldNumber: 1)
+    }
+    if !self.certificates.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.certificates, fieldNumber: 2)
+    }
+    if self.keyType != .unspecified {
+      try visitor.visitSingularEnumField(value: self.keyType, fieldNumber: 3)
+    }
+    if self.keyBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.keyBits, fieldNumber: 4)
+    }
+    if !self.certificateRequestAuthorities.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.certificateRequestAuthorities, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: IPCv1GatewayCertificatesReply, rhs: IPCv1GatewayCertificatesReply) -> Bool {
+    if lhs.trustpoint != rhs.trustpoint {return false}
+    if lhs.certificates != rhs.certificates {return false}
+    if lhs.keyType != rhs.keyType {return false}
+    if lhs.keyBits != rhs.keyBits {return false}
+    if lhs.certificateRequestAuthorities != rhs.certificateRequestAuthorities {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
