@@ -46,7 +46,7 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
                 throw ValidationError("a tcp:// worker endpoint needs --curve-secret-key-file (CURVE is mandatory between hosts)")
             }
             if let path = options.daemon.configurationFile {
-                configuration.signing = try GatewaySigning.load(path: path)
+                (configuration.signing, configuration.certificateAuthentication) = try GatewaySigning.loadWithCertificateService(path: path)
                 context.logger.info("trustpoint keys loaded", metadata: [
                     "pki.trustpoints": "\(configuration.signing?.credentials.credentials.map(\.trustpoint).joined(separator: ",") ?? "")"])
             }

@@ -21,6 +21,8 @@ public struct BrokerConfiguration: Sendable {
     /// The trustpoint keys and chains the broker signs with (BrokerCore+Signing.swift);
     /// nil: ComputeAuthRequest for a trustpoint is answered with a reason.
     public var signing: GatewaySigning?
+    /// `auth.cert` in the broker (CertificateAuthenticationService.swift); nil: routed to workers.
+    public var certificateAuthentication: CertificateAuthenticationService?
 
     public init(frontendEndpoints: [String], workerEndpoints: [String], workerSecurity: WorkerSecurity? = nil) {
         self.frontendEndpoints = frontendEndpoints

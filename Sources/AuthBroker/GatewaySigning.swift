@@ -106,3 +106,17 @@ public struct GatewaySigningError: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "ikehub-authd: \(reason)" }
 }
+
+extension GatewaySigning {
+    /// The signing oracle and the broker's `auth.cert` service from one configuration file.
+    public static func loadWithCertificateService(path: String) throws -> (GatewaySigning, CertificateAuthenticationService) {
+        let loaded = FlexConfig.load(path: path)
+        if let error = loaded.errors.first { throw GatewaySigningError(reason: "\(error)") }
+        do throws(PKIError) {
+            let signing = try GatewaySigning(configuration: loaded.configuration)
+            return (signing, try CertificateAuthenticationService(configuration: loaded.configuration, signing: signing))
+        } catch {
+            throw GatewaySigningError(reason: error.description)
+        }
+    }
+}

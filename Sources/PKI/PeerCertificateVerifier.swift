@@ -61,7 +61,7 @@ public struct PeerCertificateVerifier: Sendable {
     /// Verifies `certificates` (CERT payload DERs, end entity first) for `identity`, and
     /// `signature` when given.
     public func verify(
-        certificates: [[UInt8]], identity: PeerIdentity, signature: PeerSignature?, clock: some WallClock
+        certificates: [[UInt8]], identity: PeerIdentity, signature: PeerSignature?, clock: any WallClock
     ) throws(PKIError) -> VerifiedPeerCertificate {
         let time = clock.now()
         guard let first = certificates.first else {
