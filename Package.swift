@@ -132,6 +132,7 @@ let package = Package(
         .executableTarget(name: "FuzzESPDataPlane", dependencies: ["CFuzzerDriver", "ESPDataPlane", "HubVocabulary"]),
         .executableTarget(name: "FuzzIKEWire", dependencies: ["CFuzzerDriver", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .executableTarget(name: "FuzzFlexConfig", dependencies: ["CFuzzerDriver", "FlexConfig"]),
+        .executableTarget(name: "FuzzPKI", dependencies: ["CFuzzerDriver", "PKI", "HubVocabulary"]),
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),

@@ -166,10 +166,15 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         }
     }
 
-    /// Whether `issuerCandidate`'s key signed this certificate and its subject is our issuer.
+    /// Whether `issuerCandidate` issued this certificate: its subject is our issuer, the
+    /// key identifiers agree (`X509_check_issued`) and its key verifies our signature.
     public func isIssued(by issuerCandidate: Certificate) -> Bool {
         withExtendedLifetime((object, issuerCandidate.object)) {
-            X509_check_issued(issuerCandidate.object.pointer, object.pointer) == X509_V_OK
+            guard X509_check_issued(issuerCandidate.object.pointer, object.pointer) == X509_V_OK,
+                  let key = X509_get0_pubkey(issuerCandidate.object.pointer) else { return false }
+            let verified = X509_verify(object.pointer, key) == 1
+            ERR_clear_error()
+            return verified
         }
     }
 

@@ -107,8 +107,11 @@ public struct DistinguishedName: Hashable, Sendable, CustomStringConvertible {
         let characters = Array(value)
         for (index, character) in characters.enumerated() {
             switch character {
-            case ",", "+", "\"", "\\", "<", ">", ";", "=":
+            case ",", "+", "\"", "\\", "<", ">", ";":
                 output.append("\\")
+            case "\u{0}":
+                output.append("\\00")
+                continue
             case "#" where index == 0, " " where index == 0 || index == characters.count - 1:
                 output.append("\\")
             default:

@@ -28,6 +28,10 @@ public struct HTTPClient: Sendable {
             guard url.lowercased().hasPrefix("http://") else {
                 throw .http(url: url, reason: "only http:// URLs are fetched")
             }
+            // The URL comes from a certificate: nothing that could end the request line.
+            guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+                throw .http(url: url, reason: "the URL has spaces or control characters")
+            }
             let rest = url.dropFirst("http://".count)
             let authority = rest.prefix { $0 != "/" }
             path = rest.count > authority.count ? String(rest.dropFirst(authority.count)) : "/"

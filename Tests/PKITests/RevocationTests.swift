@@ -134,5 +134,7 @@ struct RevocationTests {
             return reason == "HTTP status 404"
         }
         #expect(throws: PKIError.self) { try HTTPClient().get("https://127.0.0.1/x.crl") }
+        // A URL from a certificate cannot smuggle header lines.
+        #expect(throws: PKIError.self) { try HTTPClient().get("\(server.baseURL)/x.crl\r\nX-Injected: 1") }
     }
 }
