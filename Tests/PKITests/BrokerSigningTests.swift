@@ -111,6 +111,50 @@ struct BrokerSigningTests {
         #expect(refused.reason.contains("TP-NONE"))
     }
 
+    /// The daemon as shipped: `ikehub-authd --config` loads the trustpoints at start.
+    static var authd: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("ikehub-authd").path
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: authd), "ikehub-authd is not built beside the tests"))
+    func testDaemonSignsWithTheConfiguredKey_andRefusesToStartWithABrokenTrustpoint() async throws {
+        let directory = try makeTemporaryDirectory("pki-authd")
+        let (path, ecdsa, _) = try Self.configuration(in: directory)
+        let daemon = try ChildProcess(executable: Self.authd,
+                                      arguments: ["--runtime-dir", "\(directory.path)/run", "--state-dir", "\(directory.path)/state", "--config", path],
+                                      logURL: directory.appendingPathComponent("authd.log"))
+        defer { daemon.stop() }
+        #expect(daemon.waitForLog(timeout: 10) { $0.contains("auth broker listening") }, "\(daemon.log())")
+        #expect(daemon.log().contains("pki.trustpoints=TP-EC,TP-RSA"))
+        let context = try ZMQContext()
+        let client = try IPCClient(connectingTo: "ipc://\(directory.path)/run/authd.sock", context: context, logger: Logger(label: "test.client"))
+        defer { client.close() }
+        let octets = [UInt8](repeating: 0x42, count: 256)
+        let computed = try await client.request(.computeAuthRequest(.with {
+            $0.method = .ecdsa256
+            $0.keyReference = "TP-EC"
+            $0.signedOctets = Data(octets)
+        }))
+        guard case .computeAuthReply(let reply) = computed.body else {
+            Issue.record("no ComputeAuthReply: \(computed.bodyName)")
+            return
+        }
+        #expect(try SignatureAuthentication.verify(authenticationData: [UInt8](reply.authValue), authMethod: 9,
+                                                   octets: AuthenticationOctets(bytes: octets),
+                                                   publicKey: try Certificate(der: ecdsa.der).publicKey()) == .ecdsaSHA256P256)
+
+        // A trustpoint whose key file is missing: the daemon does not start, and says why.
+        let broken = directory.appendingPathComponent("broken.cfg").path
+        FileManagerShim.write(Array("crypto pki trustpoint TP-X\n certificate-file \(ecdsa.certificatePath)\n private-key-file \(directory.path)/gone.key\n!\n".utf8), to: broken)
+        let refused = try ChildProcess(executable: Self.authd,
+                                       arguments: ["--runtime-dir", "\(directory.path)/run2", "--state-dir", "\(directory.path)/state2", "--config", broken],
+                                       logURL: directory.appendingPathComponent("authd-broken.log"))
+        refused.process.waitUntilExit()
+        #expect(refused.process.terminationStatus != 0)
+        #expect(refused.log().contains("crypto pki trustpoint TP-X") && refused.log().contains("gone.key"), "\(refused.log())")
+    }
+
     @Test func testLoadFailure_namesTheTrustpointAndTheFile() throws {
         let directory = try makeTemporaryDirectory("pki-broker-bad")
         let path = directory.appendingPathComponent("bad.cfg").path
