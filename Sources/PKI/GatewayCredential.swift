@@ -143,10 +143,12 @@ public struct GatewayCredentialSet: Sendable {
         self.credentials = credentials
     }
 
-    /// Loads each trustpoint with a `private-key-file`; the first failure is thrown.
+    /// Loads each trustpoint with a `private-key-file` (and its `certificate-file`); the
+    /// first failure is thrown.
     public init(trustpoints: [Trustpoint]) throws(PKIError) {
         var loaded: [GatewayCredential] = []
-        for trustpoint in trustpoints where trustpoint.privateKeyFile != nil || trustpoint.certificateFile != nil {
+        // A trustpoint without a key only verifies (its certificate-file alone cannot sign).
+        for trustpoint in trustpoints where trustpoint.privateKeyFile != nil {
             loaded.append(try GatewayCredential(loading: trustpoint))
         }
         credentials = loaded

@@ -35,6 +35,7 @@ public final class RevocationListStore: RevocationListSource {
 
     private let files: Mutex<[CertificateRevocationList]>
     private let cache = Mutex<[String: CachedList]>([:])
+    private let gates = Mutex<[String: FetchGate]>([:])
     private let fetches = Atomic<Int>(0)
     private let client: HTTPClient
     private let retryAfterFailure: Int64
@@ -73,34 +74,55 @@ public final class RevocationListStore: RevocationListSource {
         return lookup
     }
 
-    private func list(at url: String, time: WallTime) -> Result<CertificateRevocationList, PKIError> {
-        let cached = cache.withLock { $0[url] }
-        if let cached {
-            if let list = cached.list, list.nextUpdate.map({ time < $0 }) ?? true { return .success(list) }
-            if let failure = cached.failure, time < cached.attemptedAt.adding(seconds: retryAfterFailure) {
-                return .failure(.http(url: url, reason: "\(failure) (cached failure, retried after \(retryAfterFailure) s)"))
-            }
+    /// The cached answer for `url` at `time`, or nil when it must be fetched.
+    private func cachedAnswer(_ url: String, time: WallTime) -> Result<CertificateRevocationList, PKIError>? {
+        guard let cached = cache.withLock({ $0[url] }) else { return nil }
+        if cached.failure == nil, let list = cached.list, list.nextUpdate.map({ time < $0 }) ?? true { return .success(list) }
+        if let failure = cached.failure, cached.attemptedAt <= time, time < cached.attemptedAt.adding(seconds: retryAfterFailure) {
+            return .failure(.http(url: url, reason: "\(failure) (cached failure, retried after \(retryAfterFailure) s)"))
         }
-        fetches.add(1, ordering: .relaxed)
-        let result: Result<CertificateRevocationList, PKIError>
-        do throws(PKIError) {
-            let body = try client.get(url)
-            result = .success(try CertificateRevocationList(encoded: body, source: url))
-        } catch {
-            result = .failure(error)
-        }
-        cache.withLock { entries in
-            switch result {
-            case .success(let list):
-                entries[url] = CachedList(list: list, failure: nil, attemptedAt: time)
-            case .failure(let error):
-                // Keep a stale list: a newer fetch may still succeed, but an old CRL is
-                // never used past its nextUpdate (checked by the verifier).
-                entries[url] = CachedList(list: entries[url]?.list, failure: error.description, attemptedAt: time)
-            }
-        }
-        return result
+        return nil
     }
+
+    private func list(at url: String, time: WallTime) -> Result<CertificateRevocationList, PKIError> {
+        if let answer = cachedAnswer(url, time: time) { return answer }
+        // One fetch per URL at a time: when a CRL reaches its nextUpdate under load, the
+        // other lookups wait for that fetch instead of all fetching it.
+        let gate = gates.withLock { gates in
+            if let gate = gates[url] { return gate }
+            let gate = FetchGate()
+            gates[url] = gate
+            return gate
+        }
+        return gate.mutex.withLock { _ in
+            if let answer = cachedAnswer(url, time: time) { return answer }
+            fetches.add(1, ordering: .relaxed)
+            let result: Result<CertificateRevocationList, PKIError>
+            do throws(PKIError) {
+                let body = try client.get(url)
+                result = .success(try CertificateRevocationList(encoded: body, source: url))
+            } catch {
+                result = .failure(error)
+            }
+            cache.withLock { entries in
+                switch result {
+                case .success(let list) where list.nextUpdate.map({ $0 <= time }) ?? false:
+                    // A CRL already past its nextUpdate: not fetched again before the retry time.
+                    entries[url] = CachedList(list: list, failure: "the CRL at \(url) is past its nextUpdate", attemptedAt: time)
+                case .success(let list):
+                    entries[url] = CachedList(list: list, failure: nil, attemptedAt: time)
+                case .failure(let error):
+                    entries[url] = CachedList(list: entries[url]?.list, failure: error.description, attemptedAt: time)
+                }
+            }
+            return result
+        }
+    }
+}
+
+/// Serialises the fetches of one URL.
+private final class FetchGate: Sendable {
+    let mutex = Mutex(())
 }
 
 /// The trustpoint's `revocation-check` methods, tried in order as IOS does:

@@ -120,6 +120,27 @@ struct RevocationTests {
         #expect(store.fetchCount == 2)
     }
 
+    @Test func testConcurrentLookups_fetchTheCRLOnce() throws {
+        let server = try CRLHTTPServer()
+        defer { server.stop() }
+        let leaf = try fixture.issue("http-concurrent", extensions: TestPKI.clientExtensions + ["crlDistributionPoints=URI:\(server.baseURL)/a.crl"])
+        _ = try fixture.signCRL(issuer: fixture.rootA, revoking: [], file: server.directory.appendingPathComponent("a.crl").path)
+        try server.start()
+        let store = RevocationListStore()
+        let check = try verifier([trustpoint("tpConc", ca: [fixture.rootA], revocation: [.crl])], source: store)
+        let failures = ThreadSafeBox<Int>()
+        failures.value = 0
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                _ = try check.verify(certificates: [leaf.der], identity: clientFQDN, signature: nil, clock: now)
+            } catch {
+                failures.value = (failures.value ?? 0) + 1
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(store.fetchCount == 1)
+    }
+
     @Test func testHTTPClient_fetchesBody_andReportsStatus() throws {
         let server = try CRLHTTPServer()
         defer { server.stop() }
