@@ -63,7 +63,8 @@ enum ChainVerifier {
         case X509_V_ERR_CERT_HAS_EXPIRED: .expired
         case X509_V_ERR_CERT_NOT_YET_VALID: .notYetValid
         case X509_V_ERR_CERT_REVOKED: .revoked
-        case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD: .malformed
+        case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD,
+             X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION: .malformed
         default: .untrustedIssuer
         }
     }

@@ -47,13 +47,9 @@ public struct DistinguishedName: Hashable, Sendable, CustomStringConvertible {
 
     /// Decodes a DER Name, e.g. the data of an ID_DER_ASN1_DN identity.
     public init(der: [UInt8]) throws(PKIError) {
-        let name = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_X509_NAME(nil, &cursor, buffer.count)
-        }
-        guard let name else { throw .decoding(what: "distinguished name", reason: drainOpenSSLErrors()) }
-        defer { X509_NAME_free(name) }
-        try self.init(borrowing: name)
+        let decoded = try NameObject(der: der)
+        try self.init(borrowing: decoded.pointer)
+        withExtendedLifetime(decoded) {}
     }
 
     /// Copies a Name owned by OpenSSL.
@@ -127,12 +123,20 @@ public struct DistinguishedName: Hashable, Sendable, CustomStringConvertible {
 final class NameObject {
     let pointer: OpaquePointer
 
+    /// Exactly one DER Name: octets after it are refused.
     init(der: [UInt8]) throws(PKIError) {
+        var complete = false
         let name = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_X509_NAME(nil, &cursor, buffer.count)
+            let result = d2i_X509_NAME(nil, &cursor, buffer.count)
+            complete = result != nil && cursor == buffer.baseAddress.map { $0 + buffer.count }
+            return result
         }
         guard let name else { throw .decoding(what: "distinguished name", reason: drainOpenSSLErrors()) }
+        guard complete else {
+            X509_NAME_free(name)
+            throw .decoding(what: "distinguished name", reason: "octets after the Name")
+        }
         pointer = name
     }
 

@@ -30,6 +30,7 @@ struct CertificateTests {
         // The DER of the subject decodes back to the same name (ID_DER_ASN1_DN data).
         let reparsed = try DistinguishedName(der: certificate.subject.der)
         #expect(reparsed == certificate.subject)
+        #expect(throws: PKIError.self) { try DistinguishedName(der: certificate.subject.der + [0x00]) }
         #expect(certificate.subject.values(of: "cn") == ["client1.example.com"])
         // PEM and DER give the same certificate.
         #expect(try Certificate(der: issued.der) == certificate)
