@@ -47,6 +47,19 @@ public struct CertificateMapEvaluator: Sendable {
                               "certificate map \(name): \(failures.joined(separator: "; "))")
     }
 
+    /// The names of every map that `certificate` satisfies (what IKEExchanges'
+    /// `CertificateMapMatcher.matchingMaps` returns for the end entity). A map with a
+    /// rule that cannot be evaluated (an unparsable date) does not match.
+    public func matchingMaps(for certificate: Certificate) -> Set<String> {
+        Set(Set(maps.map(\.name)).filter { (try? matchingSequence(of: $0, for: certificate)) != nil })
+    }
+
+    /// `matchingMaps(for:)` for a CERT payload's DER; none when it does not decode.
+    public func matchingMaps(endEntity der: [UInt8]) -> Set<String> {
+        guard let certificate = try? Certificate(der: der) else { return [] }
+        return matchingMaps(for: certificate)
+    }
+
     /// The first of `names` (a profile's `match certificate` maps) that `certificate`
     /// satisfies, with the sequence; a `mapMismatch` rejection listing all otherwise.
     public func firstMatch(among names: [String], for certificate: Certificate) throws(PKIError) -> (map: String, sequence: Int) {

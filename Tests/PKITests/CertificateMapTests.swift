@@ -104,6 +104,9 @@ struct CertificateMapTests {
         #expect(rejection?.reason.contains("subject-name co juniper") == true)
         #expect(try evaluator.firstMatch(among: ["other", "certmap1"], for: Self.certificate) == ("certmap1", 20))
         #expect(throws: PKIError.self) { try evaluator.matchingSequence(of: "undefined", for: Self.certificate) }
+        #expect(evaluator.matchingMaps(for: Self.certificate) == ["certmap1"])
+        #expect(evaluator.matchingMaps(endEntity: Self.certificate.der) == ["certmap1"])
+        #expect(evaluator.matchingMaps(endEntity: [0x30, 0x00]).isEmpty)
     }
 
     @Test(arguments: [
