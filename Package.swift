@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "IKECrypto", dependencies: ["HubVocabulary", "COpenSSL"]),
         .target(name: "FlexConfig", dependencies: ["HubVocabulary"], exclude: ["LINUX-ADDITIONS.md"]),
         .target(name: "IKEExchanges", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
+        .target(name: "PKI", dependencies: ["HubVocabulary", "IKECrypto", "FlexConfig", "COpenSSL"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
@@ -85,7 +86,7 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .target(name: "AuthBroker", dependencies: [
-            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ",
+            "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "PKI", "IKECrypto", "FlexConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -131,10 +132,15 @@ let package = Package(
         .executableTarget(name: "FuzzESPDataPlane", dependencies: ["CFuzzerDriver", "ESPDataPlane", "HubVocabulary"]),
         .executableTarget(name: "FuzzIKEWire", dependencies: ["CFuzzerDriver", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .executableTarget(name: "FuzzFlexConfig", dependencies: ["CFuzzerDriver", "FlexConfig"]),
+        .executableTarget(name: "FuzzPKI", dependencies: ["CFuzzerDriver", "PKI", "HubVocabulary"]),
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
+        .testTarget(name: "PKITests", dependencies: [
+            "PKI", "IKECrypto", "FlexConfig", "HubVocabulary", "HubTestSupport", "AuthBroker", "HubIPC", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),

@@ -45,6 +45,11 @@ public struct AuthBrokerCommand: AsyncParsableCommand, Sendable {
             } else if options.workerEndpoints.contains(where: { $0.hasPrefix("tcp://") }) {
                 throw ValidationError("a tcp:// worker endpoint needs --curve-secret-key-file (CURVE is mandatory between hosts)")
             }
+            if let path = options.daemon.configurationFile {
+                (configuration.signing, configuration.certificateAuthentication) = try GatewaySigning.loadWithCertificateService(path: path)
+                context.logger.info("trustpoint keys loaded", metadata: [
+                    "pki.trustpoints": "\(configuration.signing?.credentials.credentials.map(\.trustpoint).joined(separator: ",") ?? "")"])
+            }
             let broker = try AuthBroker(configuration: configuration, context: context.zmq, logger: context.logger)
             context.logger.info("auth broker listening", metadata: [
                 "ipc.frontend": "\(broker.boundFrontendEndpoints.joined(separator: ","))",

@@ -18,6 +18,11 @@ public struct BrokerConfiguration: Sendable {
     public var defaultWorkerCapacity: Int = 256
     /// How long an idle EAP conversation stays pinned to its worker.
     public var pinIdleLifetime: Duration = .seconds(60)
+    /// The trustpoint keys and chains the broker signs with (BrokerCore+Signing.swift);
+    /// nil: ComputeAuthRequest for a trustpoint is answered with a reason.
+    public var signing: GatewaySigning?
+    /// `auth.cert` in the broker (CertificateAuthenticationService.swift); nil: routed to workers.
+    public var certificateAuthentication: CertificateAuthenticationService?
 
     public init(frontendEndpoints: [String], workerEndpoints: [String], workerSecurity: WorkerSecurity? = nil) {
         self.frontendEndpoints = frontendEndpoints

@@ -37,6 +37,7 @@ extension BrokerCore {
             logger.warning("request dropped: \(error)")
             return
         }
+        if answerSigningRequest(client: client, envelope: envelope) { return }
         if envelope.service.isEmpty {
             sendToClient(client, EnvelopeCodec.encode(answerLocally(envelope)))
             return

@@ -121,7 +121,7 @@ import ZeroMQ
             }
             #expect(error.code == .unsupportedMajorVersion && error.supportedMajors == [1])
         }
-        let lines = broker.log.split(separator: "\n").filter { $0.contains("peer speaks ikehub.ipc v2.0, this process v1.0") }
+        let lines = broker.log.split(separator: "\n").filter { $0.contains("peer speaks ikehub.ipc v2.0, this process v1.\(IPCSchema.minor)") }
         #expect(lines.count == 1, "expected one clear log line, got: \(lines)")
 
         let minor = try await ProcessHarness.rawExchange(

@@ -131,7 +131,7 @@ import ZeroMQ
         #expect(reply.schemaMajor == 1)
         #expect(error.code == .unsupportedMajorVersion && error.supportedMajors == [1])
         let lines = capture.all.filter { $0.contains("v2.0") }
-        #expect(lines == ["error IPC peer refused: peer speaks ikehub.ipc v2.0, this process v1.0"])
+        #expect(lines == ["error IPC peer refused: peer speaks ikehub.ipc v2.0, this process v1.\(IPCSchema.minor)"])
         server.close()
     }
 

@@ -24,7 +24,7 @@ import Testing
         }
         #expect(error.code == .unsupportedMajorVersion)
         #expect(error.supportedMajors == [1])
-        #expect(error.reason == "peer speaks ikehub.ipc v2.0, this process v1.0")
+        #expect(error.reason == "peer speaks ikehub.ipc v2.0, this process v1.\(IPCSchema.minor)")
     }
 
     @Test func testNewerMinorDecodesAndKeepsUnknownFields_whenBodyIsKnown() throws {

@@ -92,6 +92,7 @@ extension ModelBuilder {
             case .trustpointCertificateFile: config.pki.trustpoints[index].certificateFile = c.negated ? nil : c.word("path")
             case .trustpointPrivateKeyFile: config.pki.trustpoints[index].privateKeyFile = c.negated ? nil : c.word("path")
             case .trustpointCACertificateFile: config.pki.trustpoints[index].caCertificateFile = c.negated ? nil : c.word("path")
+            case .trustpointCRLFile: config.pki.trustpoints[index].crlFile = c.negated ? nil : c.word("path")
             default: break
             }
         }
@@ -111,6 +112,15 @@ extension ModelBuilder {
             guard let fieldName = c.items.first?.name, let field = CertificateMap.Rule.Field(rawValue: fieldName),
                   let operatorName = c.items.dropFirst().first?.name, let op = CertificateMap.Rule.Operator(rawValue: operatorName),
                   let value = c.word("value") else { continue }
+            // IOS: co/nc compare names only, lt/le/gt/ge dates only (expires-on).
+            if field == .expiresOn, op == .co || op == .nc {
+                log.error(c.location(of: operatorName), "'\(operatorName)' compares names; 'expires-on' takes eq, ne, lt, le, gt or ge")
+                continue
+            }
+            if field != .expiresOn, [.lt, .le, .gt, .ge].contains(op) {
+                log.error(c.location(of: operatorName), "'\(operatorName)' compares dates; only 'expires-on' takes it")
+                continue
+            }
             let rule = CertificateMap.Rule(field: field, operator: op, value: value.lowercased())
             config.pki.certificateMaps[index].rules.removeAll { $0 == rule }
             if !c.negated { config.pki.certificateMaps[index].rules.append(rule) }

@@ -91,9 +91,10 @@ enum Grammar {
             .init(.trustpointCertificateFile, "certificate-file <path:path>"),
             .init(.trustpointPrivateKeyFile, "private-key-file <path:path>"),
             .init(.trustpointCACertificateFile, "ca-certificate-file <path:path>"),
+            .init(.trustpointCRLFile, "crl-file <path:path>"),
         ]
         case .pkiCertificateMap: [
-            .init(.certificateMapRule, "{ subject-name | issuer-name | alt-subject-name } { eq | ne | co | nc } <value:text>"),
+            .init(.certificateMapRule, "{ subject-name | issuer-name | alt-subject-name | serial-number | expires-on } { eq | ne | co | nc | lt | le | gt | ge } <value:text>"),
         ]
         case .ipsecTransformSet: [
             .init(.transformSetMode, "mode { tunnel | transport }"),
@@ -318,7 +319,7 @@ enum CommandID: String, Sendable {
     // pki
     case trustpointEnrollment, trustpointRevocationCheck, trustpointSubjectName, trustpointSubjectAltName
     case trustpointRSAKeypair, trustpointSerialNumber, trustpointIPAddress
-    case trustpointCertificateFile, trustpointPrivateKeyFile, trustpointCACertificateFile
+    case trustpointCertificateFile, trustpointPrivateKeyFile, trustpointCACertificateFile, trustpointCRLFile
     case certificateMapRule
     // ipsec
     case transformSetMode

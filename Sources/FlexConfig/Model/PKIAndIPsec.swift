@@ -21,6 +21,11 @@ public struct Trustpoint: Equatable, Sendable, NamedObject {
     public var privateKeyFile: String?
     /// Linux addition: the CA certificates that verify peers (PEM).
     public var caCertificateFile: String?
+    /// Linux addition: a CRL of the trustpoint's CA (PEM or DER), used besides the CRL
+    /// distribution points of the certificates.
+    public var crlFile: String?
+
+    public init(name: String) { self.name = name }
 }
 
 /// `crypto pki certificate map NAME SEQUENCE`: all rules of one sequence must hold.
@@ -32,18 +37,35 @@ public struct CertificateMap: Equatable, Sendable, NamedObject {
             case subjectName = "subject-name"
             case issuerName = "issuer-name"
             case altSubjectName = "alt-subject-name"
+            /// The serial number in hex.
+            case serialNumber = "serial-number"
+            /// notAfter, compared as a date.
+            case expiresOn = "expires-on"
         }
-        /// `eq`, `ne`, `co` (contains), `nc` (does not contain); IOS compares case-insensitively.
+        /// `eq`, `ne`, `co` (contains), `nc` (does not contain); IOS compares names
+        /// case-insensitively. `lt`, `le`, `gt`, `ge` compare `expires-on` dates.
         public enum Operator: String, Equatable, Sendable {
-            case eq, ne, co, nc
+            case eq, ne, co, nc, lt, le, gt, ge
         }
         public var field: Field
         public var `operator`: Operator
         public var value: String
+
+        public init(field: Field, operator: Operator, value: String) {
+            self.field = field
+            self.operator = `operator`
+            self.value = value
+        }
     }
     public var name: String
     public var sequence: Int
     public var rules: [Rule] = []
+
+    public init(name: String, sequence: Int, rules: [Rule] = []) {
+        self.name = name
+        self.sequence = sequence
+        self.rules = rules
+    }
 }
 
 /// `crypto ipsec …`.

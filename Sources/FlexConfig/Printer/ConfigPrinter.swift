@@ -133,6 +133,7 @@ struct ConfigPrinter {
             if let path = trustpoint.certificateFile { line(1, "certificate-file", path) }
             if let path = trustpoint.privateKeyFile { line(1, "private-key-file", path) }
             if let path = trustpoint.caCertificateFile { line(1, "ca-certificate-file", path) }
+            if let path = trustpoint.crlFile { line(1, "crl-file", path) }
             bang()
         }
         for map in pki.certificateMaps {

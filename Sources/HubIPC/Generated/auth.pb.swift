@@ -31,6 +31,11 @@
 ///     |-- ComputeAuthRequest --->|  broker signs / MACs itself   |
 ///     |<- ComputeAuthReply ------|                               |
 ///     |                          |                               |
+///     |-- GatewayCertificates -->|  broker: our chain for CERT,  |
+///     |   Request{CERTREQ CAs}   |  picked by the CERTREQ hashes |
+///     |<- GatewayCertificates ---|                               |
+///     |   Reply{trustpoint, DER} |                               |
+///     |                          |                               |
 ///     |-- AuthorizeRequest ----->|  service authz.* ------------>|  RADIUS / local
 ///     |<- AuthorizeReply --------|<------------------------------|
 ///     |                          |                               |
@@ -161,80 +166,140 @@ public nonisolated enum IPCv1AuthMethod: SwiftProtobuf.Enum, Swift.CaseIterable 
 
 }
 
+/// The kind of key a trustpoint signs with (which AUTH methods it can make).
+public nonisolated enum IPCv1SigningKeyType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case signingKeyRsa // = 1
+  case signingKeyEcdsaP256 // = 2
+  case signingKeyEcdsaP384 // = 3
+  case signingKeyEcdsaP521 // = 4
+  case signingKeyEd25519 // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .signingKeyRsa
+    case 2: self = .signingKeyEcdsaP256
+    case 3: self = .signingKeyEcdsaP384
+    case 4: self = .signingKeyEcdsaP521
+    case 5: self = .signingKeyEd25519
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .signingKeyRsa: return 1
+    case .signingKeyEcdsaP256: return 2
+    case .signingKeyEcdsaP384: return 3
+    case .signingKeyEcdsaP521: return 4
+    case .signingKeyEd25519: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [IPCv1SigningKeyType] = [
+    .unspecified,
+    .signingKeyRsa,
+    .signingKeyEcdsaP256,
+    .signingKeyEcdsaP384,
+    .signingKeyEcdsaP521,
+    .signingKeyEd25519,
+  ]
+
+}
+
 /// Step 1 of IKE_AUTH: prove the peer is who its ID says.
-public nonisolated struct IPCv1AuthenticateRequest: Sendable {
+public nonisolated struct IPCv1AuthenticateRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var peerIdentity: IPCv1PeerIdentity {
-    get {_peerIdentity ?? IPCv1PeerIdentity()}
-    set {_peerIdentity = newValue}
+    get {_storage._peerIdentity ?? IPCv1PeerIdentity()}
+    set {_uniqueStorage()._peerIdentity = newValue}
   }
   /// Returns true if `peerIdentity` has been explicitly set.
-  public var hasPeerIdentity: Bool {self._peerIdentity != nil}
+  public var hasPeerIdentity: Bool {_storage._peerIdentity != nil}
   /// Clears the value of `peerIdentity`. Subsequent reads from it will return its default value.
-  public mutating func clearPeerIdentity() {self._peerIdentity = nil}
+  public mutating func clearPeerIdentity() {_uniqueStorage()._peerIdentity = nil}
 
   /// The local identity the peer addressed (IDr), selects the keyring/profile.
   public var localIdentity: IPCv1PeerIdentity {
-    get {_localIdentity ?? IPCv1PeerIdentity()}
-    set {_localIdentity = newValue}
+    get {_storage._localIdentity ?? IPCv1PeerIdentity()}
+    set {_uniqueStorage()._localIdentity = newValue}
   }
   /// Returns true if `localIdentity` has been explicitly set.
-  public var hasLocalIdentity: Bool {self._localIdentity != nil}
+  public var hasLocalIdentity: Bool {_storage._localIdentity != nil}
   /// Clears the value of `localIdentity`. Subsequent reads from it will return its default value.
-  public mutating func clearLocalIdentity() {self._localIdentity = nil}
+  public mutating func clearLocalIdentity() {_uniqueStorage()._localIdentity = nil}
 
   /// The IKEv2 profile that matched (FlexVPN `crypto ikev2 profile NAME`).
-  public var profile: String = String()
+  public var profile: String {
+    get {_storage._profile}
+    set {_uniqueStorage()._profile = newValue}
+  }
 
   public var ikeSa: IPCv1IKESAIdentifier {
-    get {_ikeSa ?? IPCv1IKESAIdentifier()}
-    set {_ikeSa = newValue}
+    get {_storage._ikeSa ?? IPCv1IKESAIdentifier()}
+    set {_uniqueStorage()._ikeSa = newValue}
   }
   /// Returns true if `ikeSa` has been explicitly set.
-  public var hasIkeSa: Bool {self._ikeSa != nil}
+  public var hasIkeSa: Bool {_storage._ikeSa != nil}
   /// Clears the value of `ikeSa`. Subsequent reads from it will return its default value.
-  public mutating func clearIkeSa() {self._ikeSa = nil}
+  public mutating func clearIkeSa() {_uniqueStorage()._ikeSa = nil}
 
   /// The PRF negotiated for the IKE SA (IANA Transform Type 2 id).
-  public var prfTransformID: UInt32 = 0
+  public var prfTransformID: UInt32 {
+    get {_storage._prfTransformID}
+    set {_uniqueStorage()._prfTransformID = newValue}
+  }
 
   /// The peer's outer (IKE) address: keyring peers matched by `address`.
   public var peerAddress: IPCv1IPAddress {
-    get {_peerAddress ?? IPCv1IPAddress()}
-    set {_peerAddress = newValue}
+    get {_storage._peerAddress ?? IPCv1IPAddress()}
+    set {_uniqueStorage()._peerAddress = newValue}
   }
   /// Returns true if `peerAddress` has been explicitly set.
-  public var hasPeerAddress: Bool {self._peerAddress != nil}
+  public var hasPeerAddress: Bool {_storage._peerAddress != nil}
   /// Clears the value of `peerAddress`. Subsequent reads from it will return its default value.
-  public mutating func clearPeerAddress() {self._peerAddress = nil}
+  public mutating func clearPeerAddress() {_uniqueStorage()._peerAddress = nil}
 
-  public var method: IPCv1AuthenticateRequest.OneOf_Method? = nil
+  public var method: OneOf_Method? {
+    get {return _storage._method}
+    set {_uniqueStorage()._method = newValue}
+  }
 
   public var preSharedKey: IPCv1PreSharedKeyProof {
     get {
-      if case .preSharedKey(let v)? = method {return v}
+      if case .preSharedKey(let v)? = _storage._method {return v}
       return IPCv1PreSharedKeyProof()
     }
-    set {method = .preSharedKey(newValue)}
+    set {_uniqueStorage()._method = .preSharedKey(newValue)}
   }
 
   public var signature: IPCv1SignatureProof {
     get {
-      if case .signature(let v)? = method {return v}
+      if case .signature(let v)? = _storage._method {return v}
       return IPCv1SignatureProof()
     }
-    set {method = .signature(newValue)}
+    set {_uniqueStorage()._method = .signature(newValue)}
   }
 
   public var eap: IPCv1EAPRound {
     get {
-      if case .eap(let v)? = method {return v}
+      if case .eap(let v)? = _storage._method {return v}
       return IPCv1EAPRound()
     }
-    set {method = .eap(newValue)}
+    set {_uniqueStorage()._method = .eap(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -248,10 +313,7 @@ public nonisolated struct IPCv1AuthenticateRequest: Sendable {
 
   public init() {}
 
-  fileprivate var _peerIdentity: IPCv1PeerIdentity? = nil
-  fileprivate var _localIdentity: IPCv1PeerIdentity? = nil
-  fileprivate var _ikeSa: IPCv1IKESAIdentifier? = nil
-  fileprivate var _peerAddress: IPCv1IPAddress? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// RFC 7296 §2.15: AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"),
@@ -295,6 +357,20 @@ public nonisolated struct IPCv1SignatureProof: Sendable {
 
   /// RFC 7427 signature algorithm identifier the responder should use.
   public var responderSignatureAlgorithm: Data = Data()
+
+  /// The trustpoint to sign the responder AUTH with (the one
+  /// GatewayCertificatesReply chose); empty = the profile's first signing one.
+  public var responderKeyReference: String = String()
+
+  /// The responder's Auth Method; AUTH_METHOD_UNSPECIFIED = chosen for the key
+  /// (DIGITAL_SIGNATURE when peer_signature_hashes is not empty).
+  public var responderMethod: IPCv1AuthMethod = .unspecified
+
+  /// The hash numbers of the peer's SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4).
+  public var peerSignatureHashes: [UInt32] = []
+
+  /// An RSA key with method DIGITAL_SIGNATURE: RSASSA-PSS, not PKCS#1 v1.5.
+  public var responderRsaPss: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -368,6 +444,9 @@ public nonisolated struct IPCv1AuthenticateReply: Sendable {
   /// and AUTH uses SK_pi/SK_pr, which only the frontend holds (RFC 7296 §2.16).
   public var mskAvailable: Bool = false
 
+  /// Certificates (auth.cert): the Auth Method of responder_auth.
+  public var responderAuthMethod: IPCv1AuthMethod = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -391,6 +470,19 @@ public nonisolated struct IPCv1ComputeAuthRequest: Sendable {
 
   public var prfTransformID: UInt32 = 0
 
+  /// Signatures, method DIGITAL_SIGNATURE (RFC 7427): the DER AlgorithmIdentifier
+  /// to sign with. Empty: the broker picks one that suits the trustpoint's key
+  /// from peer_signature_hashes.
+  public var signatureAlgorithm: Data = Data()
+
+  /// The hash numbers of the peer's SIGNATURE_HASH_ALGORITHMS notify (RFC 7427
+  /// §4: 1 SHA1, 2 SHA2-256, 3 SHA2-384, 4 SHA2-512).
+  public var peerSignatureHashes: [UInt32] = []
+
+  /// An RSA key signing with method DIGITAL_SIGNATURE and no signature_algorithm:
+  /// RSASSA-PSS instead of PKCS#1 v1.5.
+  public var rsaPss: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -403,6 +495,64 @@ public nonisolated struct IPCv1ComputeAuthReply: Sendable {
 
   public var authValue: Data = Data()
 
+  public var reason: String = String()
+
+  /// The Auth Method of the AUTH payload that carries auth_value (the broker
+  /// chooses it when the request's method is AUTH_METHOD_UNSPECIFIED).
+  public var method: IPCv1AuthMethod = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Frontend -> broker: which of our certificate chains to send in CERT payloads
+/// (RFC 7296 §3.6), and the CA hashes for our own CERTREQ (§3.7). Certificates
+/// are public; the broker answers because it loaded them with the keys.
+public nonisolated struct IPCv1GatewayCertificatesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The profile's signing trustpoints (`pki trustpoint NAME [sign]`), in order;
+  /// empty = every trustpoint with a private key.
+  public var trustpoints: [String] = []
+
+  /// The Certification Authority data of the peer's CERTREQ payloads: 20-octet
+  /// SHA-1 hashes of CA SubjectPublicKeyInfos. The first trustpoint whose chain
+  /// has such a CA is chosen; none or no match: the first trustpoint.
+  public var requestedAuthorities: [Data] = []
+
+  /// The profile's verifying trustpoints, whose CA hashes the reply returns for
+  /// our CERTREQ.
+  public var verifyTrustpoints: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct IPCv1GatewayCertificatesReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The chosen trustpoint: the key_reference of the ComputeAuthRequest to sign with.
+  public var trustpoint: String = String()
+
+  /// DER X.509, ours first, then intermediate CAs (not the root): one CERT
+  /// payload each, encoding 4.
+  public var certificates: [Data] = []
+
+  public var keyType: IPCv1SigningKeyType = .unspecified
+
+  /// RSA modulus or curve size in bits.
+  public var keyBits: UInt32 = 0
+
+  /// SHA-1 hashes of the verify_trustpoints' CA SubjectPublicKeyInfos, for our CERTREQ.
+  public var certificateRequestAuthorities: [Data] = []
+
+  /// Why nothing was chosen (unknown trustpoint, none configured), for the log.
   public var reason: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -591,115 +741,167 @@ nonisolated extension IPCv1AuthMethod: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUTH_METHOD_UNSPECIFIED\0\u{1}RSA_DIGITAL_SIGNATURE\0\u{1}SHARED_KEY_MIC\0\u{1}DSS_DIGITAL_SIGNATURE\0\u{2}\u{6}ECDSA_256\0\u{1}ECDSA_384\0\u{1}ECDSA_521\0\u{2}\u{3}DIGITAL_SIGNATURE\0")
 }
 
+nonisolated extension IPCv1SigningKeyType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SIGNING_KEY_TYPE_UNSPECIFIED\0\u{1}SIGNING_KEY_RSA\0\u{1}SIGNING_KEY_ECDSA_P256\0\u{1}SIGNING_KEY_ECDSA_P384\0\u{1}SIGNING_KEY_ECDSA_P521\0\u{1}SIGNING_KEY_ED25519\0")
+}
+
 nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuthenticateRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}peer_identity\0\u{3}local_identity\0\u{1}profile\0\u{3}ike_sa\0\u{3}prf_transform_id\0\u{3}peer_address\0\u{4}\u{4}pre_shared_key\0\u{1}signature\0\u{1}eap\0")
 
+  fileprivate class _StorageClass {
+    var _peerIdentity: IPCv1PeerIdentity? = nil
+    var _localIdentity: IPCv1PeerIdentity? = nil
+    var _profile: String = String()
+    var _ikeSa: IPCv1IKESAIdentifier? = nil
+    var _prfTransformID: UInt32 = 0
+    var _peerAddress: IPCv1IPAddress? = nil
+    var _method: IPCv1AuthenticateRequest.OneOf_Method?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _peerIdentity = source._peerIdentity
+      _localIdentity = source._localIdentity
+      _profile = source._profile
+      _ikeSa = source._ikeSa
+      _prfTransformID = source._prfTransformID
+      _peerAddress = source._peerAddress
+      _method = source._method
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._peerIdentity) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._localIdentity) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.profile) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._ikeSa) }()
-      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.prfTransformID) }()
-      case 6: try { try decoder.decodeSingularMessageField(value: &self._peerAddress) }()
-      case 10: try {
-        var v: IPCv1PreSharedKeyProof?
-        var hadOneofValue = false
-        if let current = self.method {
-          hadOneofValue = true
-          if case .preSharedKey(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._peerIdentity) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._localIdentity) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._profile) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._ikeSa) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._prfTransformID) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._peerAddress) }()
+        case 10: try {
+          var v: IPCv1PreSharedKeyProof?
+          var hadOneofValue = false
+          if let current = _storage._method {
+            hadOneofValue = true
+            if case .preSharedKey(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._method = .preSharedKey(v)
+          }
+        }()
+        case 11: try {
+          var v: IPCv1SignatureProof?
+          var hadOneofValue = false
+          if let current = _storage._method {
+            hadOneofValue = true
+            if case .signature(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._method = .signature(v)
+          }
+        }()
+        case 12: try {
+          var v: IPCv1EAPRound?
+          var hadOneofValue = false
+          if let current = _storage._method {
+            hadOneofValue = true
+            if case .eap(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._method = .eap(v)
+          }
+        }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.method = .preSharedKey(v)
-        }
-      }()
-      case 11: try {
-        var v: IPCv1SignatureProof?
-        var hadOneofValue = false
-        if let current = self.method {
-          hadOneofValue = true
-          if case .signature(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.method = .signature(v)
-        }
-      }()
-      case 12: try {
-        var v: IPCv1EAPRound?
-        var hadOneofValue = false
-        if let current = self.method {
-          hadOneofValue = true
-          if case .eap(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.method = .eap(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._peerIdentity {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    try { if let v = self._localIdentity {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    if !self.profile.isEmpty {
-      try visitor.visitSingularStringField(value: self.profile, fieldNumber: 3)
-    }
-    try { if let v = self._ikeSa {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    } }()
-    if self.prfTransformID != 0 {
-      try visitor.visitSingularUInt32Field(value: self.prfTransformID, fieldNumber: 5)
-    }
-    try { if let v = self._peerAddress {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-    } }()
-    switch self.method {
-    case .preSharedKey?: try {
-      guard case .preSharedKey(let v)? = self.method else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    }()
-    case .signature?: try {
-      guard case .signature(let v)? = self.method else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-    }()
-    case .eap?: try {
-      guard case .eap(let v)? = self.method else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._peerIdentity {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._localIdentity {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._profile.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._profile, fieldNumber: 3)
+      }
+      try { if let v = _storage._ikeSa {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if _storage._prfTransformID != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._prfTransformID, fieldNumber: 5)
+      }
+      try { if let v = _storage._peerAddress {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      switch _storage._method {
+      case .preSharedKey?: try {
+        guard case .preSharedKey(let v)? = _storage._method else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case .signature?: try {
+        guard case .signature(let v)? = _storage._method else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      }()
+      case .eap?: try {
+        guard case .eap(let v)? = _storage._method else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: IPCv1AuthenticateRequest, rhs: IPCv1AuthenticateRequest) -> Bool {
-    if lhs._peerIdentity != rhs._peerIdentity {return false}
-    if lhs._localIdentity != rhs._localIdentity {return false}
-    if lhs.profile != rhs.profile {return false}
-    if lhs._ikeSa != rhs._ikeSa {return false}
-    if lhs.prfTransformID != rhs.prfTransformID {return false}
-    if lhs._peerAddress != rhs._peerAddress {return false}
-    if lhs.method != rhs.method {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._peerIdentity != rhs_storage._peerIdentity {return false}
+        if _storage._localIdentity != rhs_storage._localIdentity {return false}
+        if _storage._profile != rhs_storage._profile {return false}
+        if _storage._ikeSa != rhs_storage._ikeSa {return false}
+        if _storage._prfTransformID != rhs_storage._prfTransformID {return false}
+        if _storage._peerAddress != rhs_storage._peerAddress {return false}
+        if _storage._method != rhs_storage._method {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -747,7 +949,7 @@ nonisolated extension IPCv1PreSharedKeyProof: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension IPCv1SignatureProof: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignatureProof"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}initiator_signed_octets\0\u{3}initiator_auth\0\u{1}certificates\0\u{3}responder_signed_octets\0\u{3}responder_signature_algorithm\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}initiator_signed_octets\0\u{3}initiator_auth\0\u{1}certificates\0\u{3}responder_signed_octets\0\u{3}responder_signature_algorithm\0\u{3}responder_key_reference\0\u{3}responder_method\0\u{3}peer_signature_hashes\0\u{3}responder_rsa_pss\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -761,6 +963,10 @@ nonisolated extension IPCv1SignatureProof: SwiftProtobuf.Message, SwiftProtobuf.
       case 4: try { try decoder.decodeRepeatedBytesField(value: &self.certificates) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.responderSignedOctets) }()
       case 6: try { try decoder.decodeSingularBytesField(value: &self.responderSignatureAlgorithm) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.responderKeyReference) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.responderMethod) }()
+      case 9: try { try decoder.decodeRepeatedUInt32Field(value: &self.peerSignatureHashes) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.responderRsaPss) }()
       default: break
       }
     }
@@ -785,6 +991,18 @@ nonisolated extension IPCv1SignatureProof: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.responderSignatureAlgorithm.isEmpty {
       try visitor.visitSingularBytesField(value: self.responderSignatureAlgorithm, fieldNumber: 6)
     }
+    if !self.responderKeyReference.isEmpty {
+      try visitor.visitSingularStringField(value: self.responderKeyReference, fieldNumber: 7)
+    }
+    if self.responderMethod != .unspecified {
+      try visitor.visitSingularEnumField(value: self.responderMethod, fieldNumber: 8)
+    }
+    if !self.peerSignatureHashes.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.peerSignatureHashes, fieldNumber: 9)
+    }
+    if self.responderRsaPss != false {
+      try visitor.visitSingularBoolField(value: self.responderRsaPss, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -795,6 +1013,10 @@ nonisolated extension IPCv1SignatureProof: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.certificates != rhs.certificates {return false}
     if lhs.responderSignedOctets != rhs.responderSignedOctets {return false}
     if lhs.responderSignatureAlgorithm != rhs.responderSignatureAlgorithm {return false}
+    if lhs.responderKeyReference != rhs.responderKeyReference {return false}
+    if lhs.responderMethod != rhs.responderMethod {return false}
+    if lhs.peerSignatureHashes != rhs.peerSignatureHashes {return false}
+    if lhs.responderRsaPss != rhs.responderRsaPss {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -852,7 +1074,7 @@ nonisolated extension IPCv1EAPRound: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuthenticateReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{3}responder_auth\0\u{3}eap_message\0\u{3}authenticated_name\0\u{1}reason\0\u{1}attributes\0\u{3}reauthentication_seconds\0\u{1}msk\0\u{3}msk_available\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{3}responder_auth\0\u{3}eap_message\0\u{3}authenticated_name\0\u{1}reason\0\u{1}attributes\0\u{3}reauthentication_seconds\0\u{1}msk\0\u{3}msk_available\0\u{3}responder_auth_method\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -869,6 +1091,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
       case 7: try { try decoder.decodeSingularUInt32Field(value: &self.reauthenticationSeconds) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._msk) }()
       case 9: try { try decoder.decodeSingularBoolField(value: &self.mskAvailable) }()
+      case 10: try { try decoder.decodeSingularEnumField(value: &self.responderAuthMethod) }()
       default: break
       }
     }
@@ -906,6 +1129,9 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
     if self.mskAvailable != false {
       try visitor.visitSingularBoolField(value: self.mskAvailable, fieldNumber: 9)
     }
+    if self.responderAuthMethod != .unspecified {
+      try visitor.visitSingularEnumField(value: self.responderAuthMethod, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -919,6 +1145,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
     if lhs.reauthenticationSeconds != rhs.reauthenticationSeconds {return false}
     if lhs._msk != rhs._msk {return false}
     if lhs.mskAvailable != rhs.mskAvailable {return false}
+    if lhs.responderAuthMethod != rhs.responderAuthMethod {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -926,7 +1153,7 @@ nonisolated extension IPCv1AuthenticateReply: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComputeAuthRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}signed_octets\0\u{3}key_reference\0\u{3}prf_transform_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}method\0\u{3}signed_octets\0\u{3}key_reference\0\u{3}prf_transform_id\0\u{3}signature_algorithm\0\u{3}peer_signature_hashes\0\u{3}rsa_pss\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -938,6 +1165,9 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
       case 2: try { try decoder.decodeSingularBytesField(value: &self.signedOctets) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.keyReference) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.prfTransformID) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.signatureAlgorithm) }()
+      case 6: try { try decoder.decodeRepeatedUInt32Field(value: &self.peerSignatureHashes) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.rsaPss) }()
       default: break
       }
     }
@@ -956,6 +1186,15 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
     if self.prfTransformID != 0 {
       try visitor.visitSingularUInt32Field(value: self.prfTransformID, fieldNumber: 4)
     }
+    if !self.signatureAlgorithm.isEmpty {
+      try visitor.visitSingularBytesField(value: self.signatureAlgorithm, fieldNumber: 5)
+    }
+    if !self.peerSignatureHashes.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.peerSignatureHashes, fieldNumber: 6)
+    }
+    if self.rsaPss != false {
+      try visitor.visitSingularBoolField(value: self.rsaPss, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -964,6 +1203,9 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
     if lhs.signedOctets != rhs.signedOctets {return false}
     if lhs.keyReference != rhs.keyReference {return false}
     if lhs.prfTransformID != rhs.prfTransformID {return false}
+    if lhs.signatureAlgorithm != rhs.signatureAlgorithm {return false}
+    if lhs.peerSignatureHashes != rhs.peerSignatureHashes {return false}
+    if lhs.rsaPss != rhs.rsaPss {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -971,7 +1213,7 @@ nonisolated extension IPCv1ComputeAuthRequest: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComputeAuthReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}auth_value\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}auth_value\0\u{1}reason\0\u{1}method\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -981,6 +1223,7 @@ nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobu
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.authValue) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.method) }()
       default: break
       }
     }
@@ -993,11 +1236,110 @@ nonisolated extension IPCv1ComputeAuthReply: SwiftProtobuf.Message, SwiftProtobu
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
     }
+    if self.method != .unspecified {
+      try visitor.visitSingularEnumField(value: self.method, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: IPCv1ComputeAuthReply, rhs: IPCv1ComputeAuthReply) -> Bool {
     if lhs.authValue != rhs.authValue {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.method != rhs.method {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension IPCv1GatewayCertificatesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GatewayCertificatesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trustpoints\0\u{3}requested_authorities\0\u{3}verify_trustpoints\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.trustpoints) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.requestedAuthorities) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.verifyTrustpoints) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.trustpoints.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.trustpoints, fieldNumber: 1)
+    }
+    if !self.requestedAuthorities.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.requestedAuthorities, fieldNumber: 2)
+    }
+    if !self.verifyTrustpoints.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.verifyTrustpoints, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: IPCv1GatewayCertificatesRequest, rhs: IPCv1GatewayCertificatesRequest) -> Bool {
+    if lhs.trustpoints != rhs.trustpoints {return false}
+    if lhs.requestedAuthorities != rhs.requestedAuthorities {return false}
+    if lhs.verifyTrustpoints != rhs.verifyTrustpoints {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension IPCv1GatewayCertificatesReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GatewayCertificatesReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}trustpoint\0\u{1}certificates\0\u{3}key_type\0\u{3}key_bits\0\u{3}certificate_request_authorities\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.trustpoint) }()
+      case 2: try { try decoder.decodeRepeatedBytesField(value: &self.certificates) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.keyType) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.keyBits) }()
+      case 5: try { try decoder.decodeRepeatedBytesField(value: &self.certificateRequestAuthorities) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.trustpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.trustpoint, fieldNumber: 1)
+    }
+    if !self.certificates.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.certificates, fieldNumber: 2)
+    }
+    if self.keyType != .unspecified {
+      try visitor.visitSingularEnumField(value: self.keyType, fieldNumber: 3)
+    }
+    if self.keyBits != 0 {
+      try visitor.visitSingularUInt32Field(value: self.keyBits, fieldNumber: 4)
+    }
+    if !self.certificateRequestAuthorities.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.certificateRequestAuthorities, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: IPCv1GatewayCertificatesReply, rhs: IPCv1GatewayCertificatesReply) -> Bool {
+    if lhs.trustpoint != rhs.trustpoint {return false}
+    if lhs.certificates != rhs.certificates {return false}
+    if lhs.keyType != rhs.keyType {return false}
+    if lhs.keyBits != rhs.keyBits {return false}
+    if lhs.certificateRequestAuthorities != rhs.certificateRequestAuthorities {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -215,6 +215,22 @@ public nonisolated struct IPCv1Envelope: @unchecked Sendable {
     set {_uniqueStorage()._body = .authorizeReply(newValue)}
   }
 
+  public var gatewayCertificatesRequest: IPCv1GatewayCertificatesRequest {
+    get {
+      if case .gatewayCertificatesRequest(let v)? = _storage._body {return v}
+      return IPCv1GatewayCertificatesRequest()
+    }
+    set {_uniqueStorage()._body = .gatewayCertificatesRequest(newValue)}
+  }
+
+  public var gatewayCertificatesReply: IPCv1GatewayCertificatesReply {
+    get {
+      if case .gatewayCertificatesReply(let v)? = _storage._body {return v}
+      return IPCv1GatewayCertificatesReply()
+    }
+    set {_uniqueStorage()._body = .gatewayCertificatesReply(newValue)}
+  }
+
   public var workerRegister: IPCv1WorkerRegister {
     get {
       if case .workerRegister(let v)? = _storage._body {return v}
@@ -509,6 +525,8 @@ public nonisolated struct IPCv1Envelope: @unchecked Sendable {
     case computeAuthReply(IPCv1ComputeAuthReply)
     case authorizeRequest(IPCv1AuthorizeRequest)
     case authorizeReply(IPCv1AuthorizeReply)
+    case gatewayCertificatesRequest(IPCv1GatewayCertificatesRequest)
+    case gatewayCertificatesReply(IPCv1GatewayCertificatesReply)
     case workerRegister(IPCv1WorkerRegister)
     case workerRegistered(IPCv1WorkerRegistered)
     case workerHeartbeat(IPCv1WorkerHeartbeat)
@@ -758,7 +776,7 @@ fileprivate nonisolated let _protobuf_package = "ikehub.ipc.v1"
 
 nonisolated extension IPCv1Envelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}schema_major\0\u{3}schema_minor\0\u{3}correlation_id\0\u{3}session_id\0\u{3}deadline_ms\0\u{3}idempotency_key\0\u{1}service\0\u{1}attempt\0\u{3}sender_epoch\0\u{1}error\0\u{1}unsupported\0\u{3}echo_request\0\u{3}echo_reply\0\u{3}health_request\0\u{3}health_reply\0\u{4}\u{5}authenticate_request\0\u{3}authenticate_reply\0\u{3}compute_auth_request\0\u{3}compute_auth_reply\0\u{3}authorize_request\0\u{3}authorize_reply\0\u{4}\u{5}worker_register\0\u{3}worker_registered\0\u{3}worker_heartbeat\0\u{3}worker_leave\0\u{4}\u{11}allocate_address_request\0\u{3}allocate_address_reply\0\u{3}renew_address_request\0\u{3}renew_address_reply\0\u{3}release_address_request\0\u{3}release_address_reply\0\u{3}reconcile_leases_request\0\u{3}reconcile_leases_reply\0\u{4}\u{d}create_virtual_access_request\0\u{3}create_virtual_access_reply\0\u{3}delete_virtual_access_request\0\u{3}delete_virtual_access_reply\0\u{3}install_child_sa_request\0\u{3}install_child_sa_reply\0\u{3}delete_child_sa_request\0\u{3}delete_child_sa_reply\0\u{3}rekey_child_sa_request\0\u{3}rekey_child_sa_reply\0\u{3}counters_request\0\u{3}counters_reply\0\u{4}\u{9}accounting_start_request\0\u{3}accounting_interim_request\0\u{3}accounting_stop_request\0\u{3}accounting_on_off_request\0\u{3}accounting_reply\0\u{4}\u{10}show_request\0\u{3}show_reply\0\u{3}clear_request\0\u{3}clear_reply\0\u{2}\u{11}event\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}schema_major\0\u{3}schema_minor\0\u{3}correlation_id\0\u{3}session_id\0\u{3}deadline_ms\0\u{3}idempotency_key\0\u{1}service\0\u{1}attempt\0\u{3}sender_epoch\0\u{1}error\0\u{1}unsupported\0\u{3}echo_request\0\u{3}echo_reply\0\u{3}health_request\0\u{3}health_reply\0\u{4}\u{5}authenticate_request\0\u{3}authenticate_reply\0\u{3}compute_auth_request\0\u{3}compute_auth_reply\0\u{3}authorize_request\0\u{3}authorize_reply\0\u{3}gateway_certificates_request\0\u{3}gateway_certificates_reply\0\u{4}\u{3}worker_register\0\u{3}worker_registered\0\u{3}worker_heartbeat\0\u{3}worker_leave\0\u{4}\u{11}allocate_address_request\0\u{3}allocate_address_reply\0\u{3}renew_address_request\0\u{3}renew_address_reply\0\u{3}release_address_request\0\u{3}release_address_reply\0\u{3}reconcile_leases_request\0\u{3}reconcile_leases_reply\0\u{4}\u{d}create_virtual_access_request\0\u{3}create_virtual_access_reply\0\u{3}delete_virtual_access_request\0\u{3}delete_virtual_access_reply\0\u{3}install_child_sa_request\0\u{3}install_child_sa_reply\0\u{3}delete_child_sa_request\0\u{3}delete_child_sa_reply\0\u{3}rekey_child_sa_request\0\u{3}rekey_child_sa_reply\0\u{3}counters_request\0\u{3}counters_reply\0\u{4}\u{9}accounting_start_request\0\u{3}accounting_interim_request\0\u{3}accounting_stop_request\0\u{3}accounting_on_off_request\0\u{3}accounting_reply\0\u{4}\u{10}show_request\0\u{3}show_reply\0\u{3}clear_request\0\u{3}clear_reply\0\u{2}\u{11}event\0")
 
   fileprivate class _StorageClass {
     var _schemaMajor: UInt32 = 0
@@ -972,6 +990,32 @@ nonisolated extension IPCv1Envelope: SwiftProtobuf.Message, SwiftProtobuf._Messa
           if let v = v {
             if hadOneofValue {try decoder.handleConflictingOneOf()}
             _storage._body = .authorizeReply(v)
+          }
+        }()
+        case 26: try {
+          var v: IPCv1GatewayCertificatesRequest?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .gatewayCertificatesRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .gatewayCertificatesRequest(v)
+          }
+        }()
+        case 27: try {
+          var v: IPCv1GatewayCertificatesReply?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .gatewayCertificatesReply(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .gatewayCertificatesReply(v)
           }
         }()
         case 30: try {
@@ -1503,6 +1547,14 @@ nonisolated extension IPCv1Envelope: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case .authorizeReply?: try {
         guard case .authorizeReply(let v)? = _storage._body else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+      }()
+      case .gatewayCertificatesRequest?: try {
+        guard case .gatewayCertificatesRequest(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
+      }()
+      case .gatewayCertificatesReply?: try {
+        guard case .gatewayCertificatesReply(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
       }()
       case .workerRegister?: try {
         guard case .workerRegister(let v)? = _storage._body else { preconditionFailure() }
