@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Process libraries (one per process; they talk only over IPC)
         .target(name: "IKEFrontend", dependencies: [
             "HubVocabulary", "IKEWire", "IKECrypto", "IKEExchanges", "FlexConfig", "HubNetworking", "HubIPC", "HubDaemon",
-            "HubStorage",
+            "HubStorage", "PKI",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AddressManager", dependencies: [

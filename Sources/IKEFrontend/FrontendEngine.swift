@@ -24,7 +24,7 @@ actor FrontendEngine {
     init(configuration: FrontendConfiguration, peers: ProcessPeers, transmitter: DatagramTransmitter,
          checkpoints: CheckpointStore?, logger: Logger) {
         self.configuration = configuration
-        self.table = IKESATable(configuration: configuration.responder)
+        self.table = IKESATable(configuration: configuration.responder, certificateMatcher: configuration.certificateMaps)
         self.peers = peers
         self.transmitter = transmitter
         self.checkpoints = checkpoints
@@ -101,8 +101,8 @@ actor FrontendEngine {
             case .send(let datagram):
                 transmitter.send(datagram)
             case .authenticate(let request):
-                let peers = self.peers, local = configuration.profile(request.profile)?.localAuthentication ?? .preShared
-                Task { let result = await peers.authenticate(request, local: local); self.deliver(authResult: result, session: request.session) }
+                let peers = self.peers, profile = configuration.profile(request.profile)
+                Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
                 // Local authorization (`aaa authorization network LIST local`): the profile's
                 // policy. RADIUS authorization comes with the AAA issue.

@@ -9,26 +9,29 @@ import IKEWire
 /// `authentication local` method — the keyring's key or the broker's signing oracle.
 /// The frontend never holds a PSK, an MSK or a private key (DESIGN §1).
 extension ProcessPeers {
-    func authenticate(_ request: AuthRequest, local: FrontendProfile.LocalAuthentication) async -> AuthResult {
+    func authenticate(_ request: AuthRequest, profile: FrontendProfile?) async -> AuthResult {
+        let local = profile?.localAuthentication ?? .preShared
         switch request.method {
         case .sharedKey(let auth):
             return await preSharedKey(request, initiatorAuth: auth.authenticationData, local: local)
-        case .signature:
-            return .rejected(reason: "certificate authentication of peers is not served yet (authentication remote rsa-sig/ecdsa-sig)")
+        case .signature(let auth, let certificates):
+            return await certificate(request, auth: auth, certificates: certificates, profile: profile)
         case .eapStart(let queryIdentity):
-            let ours: AuthenticationPayload
-            switch await responderAuthentication(request, local: local) {
-            case .success(let payload): ours = payload
+            let ours: (payload: AuthenticationPayload, chain: [[UInt8]])
+            switch await responderAuthentication(request, local: local, profile: profile) {
+            case .success(let made): ours = made
             case .failure(let failure): return .rejected(reason: failure.reason)
             }
-            if queryIdentity { return .eapContinue(EAPContinuation(responderAuthentication: ours, eapMessage: nil)) }
-            return await eapRound(request, round: 0, message: [], responderAuthentication: ours)
+            if queryIdentity {
+                return .eapContinue(EAPContinuation(responderAuthentication: ours.payload, eapMessage: nil, responderCertificates: ours.chain))
+            }
+            return await eapRound(request, round: 0, message: [], responderAuthentication: ours.payload, chain: ours.chain)
         case .eapStartSecond(let queryIdentity):
             // RFC 4739: our AUTH went out with the first authentication.
             if queryIdentity { return .eapContinue(EAPContinuation(eapMessage: nil)) }
-            return await eapRound(request, round: 0, message: [], responderAuthentication: nil)
+            return await eapRound(request, round: 0, message: [], responderAuthentication: nil, chain: [])
         case .eapRound(let payload, let round):
-            return await eapRound(request, round: round, message: payload.eapMessage, responderAuthentication: nil)
+            return await eapRound(request, round: round, message: payload.eapMessage, responderAuthentication: nil, chain: [])
         case .eapFinish(let auth, let round):
             return await eapFinish(request, round: round, initiatorAuth: auth.authenticationData)
         }
@@ -54,16 +57,17 @@ extension ProcessPeers {
             }
             guard answer.verdict == .accept else { return .rejected(reason: answer.reason) }
             var ours = AuthenticationPayload(method: .sharedKeyMessageIntegrityCode, authenticationData: [UInt8](answer.responderAuth))
+            var chain: [[UInt8]] = []
             if case .signature = local {
                 // `authentication local rsa-sig|ecdsa-sig` with a PSK peer: we sign.
-                switch await responderAuthentication(request, local: local) {
-                case .success(let signed): ours = signed
+                switch await responderAuthentication(request, local: local, profile: nil) {
+                case .success(let signed): (ours, chain) = signed
                 case .failure(let failure): return .rejected(reason: failure.reason)
                 }
             }
             return .authenticated(AuthSuccess(
                 responderAuthentication: ours, username: answer.authenticatedName.isEmpty ? nil : answer.authenticatedName,
-                attributes: answer.attributes.map { AAAAttribute(name: $0.name, value: $0.value) }))
+                attributes: answer.attributes.map { AAAAttribute(name: $0.name, value: $0.value) }, responderCertificates: chain))
         } catch {
             return .rejected(reason: "auth broker: \(error)")
         }
@@ -71,9 +75,10 @@ extension ProcessPeers {
 
     // MARK: - Our own AUTH
 
-    /// Our AUTH payload over `responderSignedOctets` with the profile's local method.
-    func responderAuthentication(_ request: AuthRequest, local: FrontendProfile.LocalAuthentication) async
-        -> Result<AuthenticationPayload, AuthenticationFailure> {
+    /// Our AUTH payload over `responderSignedOctets` with the profile's local method, and
+    /// the certificate chain that goes with it.
+    func responderAuthentication(_ request: AuthRequest, local: FrontendProfile.LocalAuthentication, profile: FrontendProfile?) async
+        -> Result<(payload: AuthenticationPayload, chain: [[UInt8]]), AuthenticationFailure> {
         switch local {
         case .preShared:
             // The worker computes AUTH_r with the keyring's (local) key; no AUTH_i to check.
@@ -85,35 +90,108 @@ extension ProcessPeers {
                 guard case .authenticateReply(let answer) = reply.body, answer.verdict == .accept, !answer.responderAuth.isEmpty else {
                     return .failure(AuthenticationFailure(reason: "auth broker computed no responder AUTH with the keyring's key"))
                 }
-                return .success(AuthenticationPayload(method: .sharedKeyMessageIntegrityCode,
-                                                      authenticationData: [UInt8](answer.responderAuth)))
+                return .success((AuthenticationPayload(method: .sharedKeyMessageIntegrityCode,
+                                                       authenticationData: [UInt8](answer.responderAuth)), []))
             } catch {
                 return .failure(AuthenticationFailure(reason: "auth broker: \(error)"))
             }
-        case .signature(let trustpoint):
-            // RFC 7427 digital signature by the broker's signing oracle.
+        case .signature(let trustpoints):
+            let gateway: (trustpoint: String, chain: [[UInt8]])
+            switch await gatewayCertificates(request, signing: trustpoints, verify: profile?.verifyTrustpoints ?? []) {
+            case .success(let found): gateway = found
+            case .failure(let failure): return .failure(failure)
+            }
+            // The broker's signing oracle picks the method for the key and the peer's hashes.
             let body = IPCv1Envelope.OneOf_Body.computeAuthRequest(.with {
-                $0.method = .digitalSignature
+                $0.method = .unspecified
                 $0.signedOctets = Data(request.responderSignedOctets)
-                $0.keyReference = trustpoint
+                $0.keyReference = gateway.trustpoint
                 $0.prfTransformID = UInt32(request.prf.transformID)
+                $0.peerSignatureHashes = request.peerSignatureHashes.map(UInt32.init)
             })
             do {
                 let reply = try await authd.request(body, session: request.session)
                 guard case .computeAuthReply(let answer) = reply.body, !answer.authValue.isEmpty else {
-                    return .failure(AuthenticationFailure(reason: "auth broker did not sign with trustpoint \(trustpoint)"))
+                    return .failure(AuthenticationFailure(reason: "auth broker did not sign with trustpoint \(gateway.trustpoint)"))
                 }
-                return .success(AuthenticationPayload(method: .digitalSignature, authenticationData: [UInt8](answer.authValue)))
+                return .success((AuthenticationPayload(method: AuthenticationMethod(UInt8(clamping: answer.method.rawValue)),
+                                                       authenticationData: [UInt8](answer.authValue)), gateway.chain))
             } catch {
-                return .failure(AuthenticationFailure(reason: "auth broker (trustpoint \(trustpoint)): \(error)"))
+                return .failure(AuthenticationFailure(reason: "auth broker (trustpoint \(gateway.trustpoint)): \(error)"))
             }
+        }
+    }
+
+    /// Which of our chains to send (the one whose CA the peer's CERTREQ names), and the
+    /// trustpoint that signs.
+    private func gatewayCertificates(_ request: AuthRequest, signing: [String], verify: [String]) async
+        -> Result<(trustpoint: String, chain: [[UInt8]]), AuthenticationFailure> {
+        let body = IPCv1Envelope.OneOf_Body.gatewayCertificatesRequest(.with {
+            $0.trustpoints = signing
+            $0.requestedAuthorities = request.requestedCertificateAuthorities.map { Data($0) }
+            $0.verifyTrustpoints = verify
+        })
+        do {
+            let reply = try await authd.request(body, session: request.session)
+            guard case .gatewayCertificatesReply(let answer) = reply.body, !answer.trustpoint.isEmpty else {
+                let reason: String
+                if case .gatewayCertificatesReply(let answer) = reply.body { reason = answer.reason } else { reason = reply.bodyName }
+                return .failure(AuthenticationFailure(reason: "no gateway certificate: \(reason)"))
+            }
+            return .success((answer.trustpoint, answer.certificates.map { [UInt8]($0) }))
+        } catch {
+            return .failure(AuthenticationFailure(reason: "auth broker: \(error)"))
+        }
+    }
+
+    // MARK: - Certificates
+
+    /// `authentication remote rsa-sig | ecdsa-sig`: the chain and the AUTH signature go to
+    /// `auth.cert`, which verifies them against the profile's trustpoints and signs ours.
+    private func certificate(_ request: AuthRequest, auth: AuthenticationPayload, certificates: [CertificatePayload],
+                             profile: FrontendProfile?) async -> AuthResult {
+        guard case .signature(let signing)? = profile?.localAuthentication else {
+            return .rejected(reason: "a certificate peer needs authentication local rsa-sig or ecdsa-sig in profile \(request.profile)")
+        }
+        let gateway: (trustpoint: String, chain: [[UInt8]])
+        switch await gatewayCertificates(request, signing: signing, verify: profile?.verifyTrustpoints ?? []) {
+        case .success(let found): gateway = found
+        case .failure(let failure): return .rejected(reason: failure.reason)
+        }
+        let body = authenticateRequest(request) {
+            $0.signature = .with {
+                $0.method = IPCv1AuthMethod(rawValue: Int(auth.method.rawValue)) ?? .unspecified
+                $0.initiatorSignedOctets = Data(request.initiatorSignedOctets)
+                $0.initiatorAuth = Data(auth.authenticationData)
+                $0.certificates = certificates.filter { $0.encoding == .x509Signature }.map { Data($0.data) }
+                $0.responderSignedOctets = Data(request.responderSignedOctets)
+                $0.responderKeyReference = gateway.trustpoint
+                $0.peerSignatureHashes = request.peerSignatureHashes.map(UInt32.init)
+            }
+        }
+        do {
+            let reply = try await authd.request(body, service: "auth.cert", session: request.session)
+            guard case .authenticateReply(let answer) = reply.body else {
+                return .rejected(reason: "auth broker answered \(reply.bodyName)")
+            }
+            guard answer.verdict == .accept, !answer.responderAuth.isEmpty else {
+                return .rejected(reason: answer.reason.isEmpty ? "certificate rejected" : answer.reason)
+            }
+            return .authenticated(AuthSuccess(
+                responderAuthentication: AuthenticationPayload(method: AuthenticationMethod(UInt8(clamping: answer.responderAuthMethod.rawValue)),
+                                                               authenticationData: [UInt8](answer.responderAuth)),
+                username: answer.authenticatedName.isEmpty ? nil : answer.authenticatedName,
+                attributes: answer.attributes.map { AAAAttribute(name: $0.name, value: $0.value) },
+                responderCertificates: gateway.chain))
+        } catch {
+            return .rejected(reason: "auth broker: \(error)")
         }
     }
 
     // MARK: - EAP
 
     private func eapRound(_ request: AuthRequest, round: Int, message: [UInt8],
-                          responderAuthentication ours: AuthenticationPayload?) async -> AuthResult {
+                          responderAuthentication ours: AuthenticationPayload?, chain: [[UInt8]]) async -> AuthResult {
         let body = authenticateRequest(request) {
             $0.eap = .with {
                 $0.round = UInt32(clamping: round)
@@ -128,7 +206,7 @@ extension ProcessPeers {
             let eapMessage = answer.eapMessage.isEmpty ? nil : [UInt8](answer.eapMessage)
             switch answer.verdict {
             case .continue:
-                return .eapContinue(EAPContinuation(responderAuthentication: ours, eapMessage: eapMessage))
+                return .eapContinue(EAPContinuation(responderAuthentication: ours, eapMessage: eapMessage, responderCertificates: chain))
             case .accept:
                 return .eapSucceeded(EAPOutcome(
                     eapMessage: eapMessage, mskAvailable: answer.mskAvailable,

@@ -3,6 +3,7 @@ import HubVocabulary
 import IKECrypto
 import IKEExchanges
 import IKEWire
+import PKI
 
 /// A FlexVPN construct the IKE engine cannot use, named so the operator can fix it.
 public struct FrontendConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -16,6 +17,8 @@ public struct FrontendConfiguration: Sendable {
     public var profiles: [String: FrontendProfile]
     /// UDP 500 listen endpoints (4500 belongs to the tunnel manager's data plane).
     public var ikeEndpoints: [SocketAddressPair]
+    /// `crypto pki certificate map`s, evaluated for `match certificate` (nil: none configured).
+    public var certificateMaps: (any CertificateMapMatcher)?
 
     /// An IKE listen address and its NAT-T port.
     public struct SocketAddressPair: Hashable, Sendable {
@@ -48,8 +51,11 @@ public struct FrontendProfile: Sendable {
     /// `rsa-sig | ecdsa-sig` (the trustpoint's key, in the broker).
     public enum LocalAuthentication: Hashable, Sendable {
         case preShared
-        case signature(trustpoint: String)
+        /// `trustpoints`: the profile's signing trustpoints in order (empty = any with a key).
+        case signature(trustpoints: [String])
     }
+    /// The profile's `pki trustpoint NAME [verify]` trustpoints (empty = all).
+    public var verifyTrustpoints: [String] = []
 }
 
 extension FrontendConfiguration {
@@ -91,6 +97,25 @@ extension FrontendConfiguration {
             fragmentation: ResponderConfiguration.Fragmentation(maximumMessageSize: ikev2.fragmentationMTU ?? 1280))
         responder.remoteAuthentication = first.remoteAuthentication
         responder.profiles = responderProfiles
+        // Our CERTREQ: the CAs of the trustpoints that verify certificate peers.
+        let certificatePeers = active.filter { profile in
+            profile.remoteAuthentication.contains { $0 == .rsaSignature || $0 == .ecdsaSignature }
+        }
+        if !certificatePeers.isEmpty {
+            do {
+                let trustpoints = try VerificationTrustpointSet(configuration: configuration)
+                var hashes: [[UInt8]] = []
+                for profile in certificatePeers {
+                    for hash in try trustpoints.certificateRequestHashes(for: profile) where !hashes.contains(hash) { hashes.append(hash) }
+                }
+                responder.certificateAuthorities = hashes
+            } catch {
+                throw FrontendConfigurationError(description: "\(error)")
+            }
+        }
+        if !configuration.pki.certificateMaps.isEmpty {
+            certificateMaps = CertificateMaps(evaluator: CertificateMapEvaluator(maps: configuration.pki.certificateMaps))
+        }
         self.responder = responder
         profiles = frontendProfiles
         ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
@@ -171,14 +196,11 @@ extension FrontendConfiguration {
                                        localAuthorization: policy.map(Self.sessionAuthorization))
         switch profile.localAuthentication {
         case .rsaSignature?, .ecdsaSignature?:
-            let signing = profile.trustpoints.first { $0.usage != .verify }
-            guard let trustpoint = signing?.trustpoint else {
-                throw FrontendConfigurationError(description: "\(place): authentication local rsa-sig/ecdsa-sig needs 'pki trustpoint NAME'")
-            }
-            frontend.localAuthentication = .signature(trustpoint: trustpoint)
+            frontend.localAuthentication = .signature(trustpoints: profile.trustpoints.filter { $0.usage != .verify }.map(\.trustpoint))
         default:
             frontend.localAuthentication = .preShared
         }
+        frontend.verifyTrustpoints = profile.trustpoints.filter { $0.usage != .sign }.map(\.trustpoint)
         return (engine, frontend)
     }
 
@@ -278,5 +300,14 @@ extension FrontendConfiguration {
         }
         guard !encryptions.isEmpty else { throw FrontendConfigurationError(description: "\(place): no ESP encryption transform") }
         return ChildProposalConfiguration(name: set.name, encryptions: encryptions, integrities: integrities, pfsGroup: pfs)
+    }
+}
+
+/// `match certificate` through PKI's certificate-map evaluation (the end-entity certificate).
+struct CertificateMaps: CertificateMapMatcher {
+    let evaluator: CertificateMapEvaluator
+
+    func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String> {
+        evaluator.matchingMaps(endEntity: endEntity)
     }
 }

@@ -135,6 +135,9 @@ public struct AuthRequest: Hashable, Sendable {
     /// The CA hashes of the peer's CERTREQ payloads (RFC 7296 §3.7): our chain should
     /// end at one of them.
     public var requestedCertificateAuthorities: [[UInt8]] = []
+    /// The hashes the peer announced in SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4), for
+    /// the broker's choice of our signature.
+    public var peerSignatureHashes: [UInt16] = []
 }
 
 /// The broker's answer to ``AuthRequest``.

@@ -253,7 +253,8 @@ enum IKEAuthEAP {
                     requestedResponderIdentity: state.request.requestedResponderID?.identity, method: method,
                     prf: sa.keys.transforms.prf, initiatorSignedOctets: state.initiatorSignedOctets,
                     responderSignedOctets: state.responderSignedOctets,
-                    requestedCertificateAuthorities: state.request.requestedAuthorities)
+                    requestedCertificateAuthorities: state.request.requestedAuthorities,
+                    peerSignatureHashes: state.initial.peerSignatureHashes)
     }
 
     /// A broker answer that cannot be used: AUTHENTICATION_FAILED and the SA ends.

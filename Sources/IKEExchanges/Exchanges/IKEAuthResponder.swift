@@ -109,7 +109,8 @@ enum IKEAuthResponder {
                 initiatorIdentity: identity, responderIdentity: responderID.identity,
                 requestedResponderIdentity: contents.requestedResponderID?.identity, method: method, prf: prf,
                 initiatorSignedOctets: initiatorOctets, responderSignedOctets: responderOctets,
-                requestedCertificateAuthorities: contents.requestedAuthorities)
+                requestedCertificateAuthorities: contents.requestedAuthorities,
+                peerSignatureHashes: state.initial.peerSignatureHashes)
         }
         sa.window.processing = messageID
         out.effects.append(.authenticate(request))

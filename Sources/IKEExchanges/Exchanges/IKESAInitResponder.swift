@@ -146,8 +146,11 @@ struct IKESAInitResponder {
             let response = IKEMessage(header: responseHeader,
                                       payloads: MessageRules.ordered(payloads, by: MessageRules.ikeSAInitResponse)).serialize()
             let session = try SessionID(bytes: env.random.bytes(count: 16)) ?? SessionID(high: 0, low: 0)
-            let initial = InitialExchange(initiatorNonce: nonce, responderNonce: responderNonce,
+            var initial = InitialExchange(initiatorNonce: nonce, responderNonce: responderNonce,
                                           requestBytes: datagram.bytes, responseBytes: response)
+            if let announced = notifies.first(where: { $0.notifyType == .signatureHashAlgorithms }) {
+                initial.peerSignatureHashes = ((try? announced.signatureHashAlgorithms()) ?? []).map(\.rawValue)
+            }
             let sa = IKESA(localSPI: responderSPI, identifier: spis, role: .originalResponder, sessionID: session,
                            remote: datagram.remote, local: datagram.local, nat: nat, keys: keys,
                            proposalName: selected.configurationName, phase: .awaitingAuth(AwaitingAuth(initial: initial)),

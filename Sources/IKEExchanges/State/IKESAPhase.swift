@@ -96,6 +96,8 @@ struct InitialExchange: Sendable {
     var requestBytes: [UInt8]
     /// RealMessage2: our response octets as sent.
     var responseBytes: [UInt8]
+    /// The hashes of the peer's SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4).
+    var peerSignatureHashes: [UInt16] = []
 }
 
 /// Waiting for IKE_AUTH.
