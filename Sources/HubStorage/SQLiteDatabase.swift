@@ -1,4 +1,7 @@
 internal import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a storage operation failed: the SQLite result code, its message and the statement.
 public struct StorageError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -34,7 +37,15 @@ public final class SQLiteDatabase: @unchecked Sendable {
     private let connection: OpaquePointer
     public let path: String
 
-    public init(path: String) throws(StorageError) {
+    /// Opens (creating) the database at `path`. `privateFile`: the file holds secrets, so it
+    /// is created mode 0600 before anything is written to it (and kept so).
+    public init(path: String, privateFile: Bool = false) throws(StorageError) {
+        if privateFile {
+            let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw StorageError(code: SQLITE_CANTOPEN, message: "cannot create \(path) (errno \(errno))", statement: nil) }
+            fchmod(fd, 0o600)
+            close(fd)
+        }
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let result = sqlite3_open_v2(path, &handle, flags, nil)

@@ -16,14 +16,7 @@ final class CheckpointStore: @unchecked Sendable {
     let path: String
 
     init(path: String) throws(StorageError) {
-        let existed = FileManager.default.fileExists(atPath: path)
-        if !existed {
-            // Create it private before SQLite writes a key into it.
-            let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
-            if fd >= 0 { close(fd) }
-        }
-        database = try SQLiteDatabase(path: path)
-        chmod(path, 0o600)
+        database = try SQLiteDatabase(path: path, privateFile: true)
         try database.execute("PRAGMA synchronous = NORMAL")
         try database.execute("""
             CREATE TABLE IF NOT EXISTS checkpoints (

@@ -28,12 +28,7 @@ final class TunnelStateStore: @unchecked Sendable {
     }
 
     init(path: String) throws(StorageError) {
-        if !FileManager.default.fileExists(atPath: path) {
-            let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
-            if fd >= 0 { close(fd) }
-        }
-        database = try SQLiteDatabase(path: path)
-        chmod(path, 0o600)
+        database = try SQLiteDatabase(path: path, privateFile: true)
         try database.execute("PRAGMA synchronous = NORMAL")
         try database.execute("""
             CREATE TABLE IF NOT EXISTS virtual_access (

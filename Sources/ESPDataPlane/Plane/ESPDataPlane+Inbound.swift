@@ -46,23 +46,29 @@ extension ESPDataPlane {
                 counters.malformedDatagrams &+= 1
                 continue
             }
-            let packet = UnsafeMutableRawBufferPointer(rebasing: scratch[range])
-            let route: SADatabase.InboundRoute
-            let opened: ESPOpenedPacket
-            do throws(ESPError) {
-                (route, opened) = try decapsulate(packet)
-            } catch {
-                if error.reason == .unknownSPI { counters.unknownSPI &+= 1 } else { counters.inboundDrops &+= 1 }
-                continue
-            }
-            do {
-                try route.interface.writePacket(UnsafeRawBufferPointer(rebasing: packet[opened.innerPacket]))
-                counters.packetsDecapsulated &+= 1
-            } catch {
-                counters.tunWriteErrors &+= 1
-            }
-            if let event = opened.lifetimeEvent { eventHandler(.lifetime(route.session, event)) }
+            _ = deliver(UnsafeMutableRawBufferPointer(rebasing: scratch[range]), counters: &counters)
         }
+    }
+
+    /// Opens one ESP packet in place and writes its inner packet to the session's TUN;
+    /// returns the session, or `nil` when the packet was dropped (and counted).
+    private func deliver(_ packet: UnsafeMutableRawBufferPointer, counters: inout ESPDataPlaneCounters) -> SessionID? {
+        let route: SADatabase.InboundRoute
+        let opened: ESPOpenedPacket
+        do throws(ESPError) {
+            (route, opened) = try decapsulate(packet)
+        } catch {
+            if error.reason == .unknownSPI { counters.unknownSPI &+= 1 } else { counters.inboundDrops &+= 1 }
+            return nil
+        }
+        do {
+            try route.interface.writePacket(UnsafeRawBufferPointer(rebasing: packet[opened.innerPacket]))
+            counters.packetsDecapsulated &+= 1
+        } catch {
+            counters.tunWriteErrors &+= 1
+        }
+        if let event = opened.lifetimeEvent { eventHandler(.lifetime(route.session, event)) }
+        return route.session
     }
 
     private func handleDatagram(at index: Int, in batch: DatagramBatch, counters: inout ESPDataPlaneCounters) {
@@ -84,22 +90,7 @@ extension ESPDataPlane {
             counters.ikeMessages &+= 1
             nonESPHandler(NonESPDatagram(message: Array(datagram[UDPEncapsulation.nonESPMarkerLength...]), source: source))
         case .esp:
-            let route: SADatabase.InboundRoute
-            let opened: ESPOpenedPacket
-            do throws(ESPError) {
-                (route, opened) = try decapsulate(datagram)
-            } catch {
-                if error.reason == .unknownSPI { counters.unknownSPI &+= 1 } else { counters.inboundDrops &+= 1 }
-                return
-            }
-            do {
-                try route.interface.writePacket(UnsafeRawBufferPointer(rebasing: datagram[opened.innerPacket]))
-                counters.packetsDecapsulated &+= 1
-            } catch {
-                counters.tunWriteErrors &+= 1
-            }
-            if let event = opened.lifetimeEvent { eventHandler(.lifetime(route.session, event)) }
-            noteSource(of: index, in: batch, session: route.session)
+            if let session = deliver(datagram, counters: &counters) { noteSource(of: index, in: batch, session: session) }
         }
     }
 

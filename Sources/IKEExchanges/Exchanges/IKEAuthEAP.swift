@@ -30,9 +30,7 @@ enum IKEAuthEAP {
                 fail(state, reason: "the broker computed no responder AUTH to start EAP", sa: &sa, env: env, out: &out)
                 return
             }
-            payloads.append(.identificationResponder(state.responderID))
-            payloads += continuation.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
-            payloads.append(.authentication(ours))
+            payloads = IKEAuthResponder.ourIdentity(state, certificates: continuation.responderCertificates) + [.authentication(ours)]
         }
         let request: EAPPayload
         if let bytes = continuation.eapMessage {
@@ -48,14 +46,7 @@ enum IKEAuthEAP {
         }
         eap.lastIdentifier = request.identifier
         payloads.append(.eap(request))
-        do {
-            try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads,
-                                remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
-        } catch {
-            out.effects.append(.protocolError(error))
-            sa.tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
-            return
-        }
+        guard sa.answerIKEAuth(state, payloads: payloads, env: env, out: &out) else { return }
         state.eap = eap
         state.step = .eapAwaitingPeer
         sa.phase = .authenticating(state)
@@ -67,14 +58,7 @@ enum IKEAuthEAP {
         guard case .authenticating(var state) = sa.phase, var eap = state.eap, state.step == .eapRelaying else { return }
         let message = outcome.eapMessage.flatMap { try? EAPPayload(eapMessage: $0) }
             ?? EAPPayload(code: .success, identifier: eap.lastIdentifier, method: nil)
-        do {
-            try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: [.eap(message)],
-                                remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
-        } catch {
-            out.effects.append(.protocolError(error))
-            sa.tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
-            return
-        }
+        guard sa.answerIKEAuth(state, payloads: [.eap(message)], env: env, out: &out) else { return }
         eap.outcome = outcome
         state.eap = eap
         state.step = .eapAwaitingAuth

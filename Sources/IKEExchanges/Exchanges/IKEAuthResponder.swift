@@ -186,17 +186,8 @@ enum IKEAuthResponder {
         if state.request.anotherAuthenticationFollows, state.firstAuthentication == nil {
             // RFC 4739 §3: answer the first authentication with IDr, [CERT], AUTH; the
             // second one (EAP) follows in the next IKE_AUTH request.
-            var payloads: [Payload] = [.identificationResponder(state.responderID)]
-            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
-            payloads.append(.authentication(success.responderAuthentication))
-            do {
-                try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads,
-                                    remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
-            } catch {
-                out.effects.append(.protocolError(error))
-                sa.tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
-                return
-            }
+            let payloads = ourIdentity(state, certificates: success.responderCertificates) + [.authentication(success.responderAuthentication)]
+            guard sa.answerIKEAuth(state, payloads: payloads, env: env, out: &out) else { return }
             state.firstAuthentication = success
             state.step = .awaitingSecondAuthentication
             sa.phase = .authenticating(state)
@@ -401,11 +392,7 @@ enum IKEAuthResponder {
     private static func complete(_ state: Authenticating, child: ChildSA?, sa: inout IKESA, env: ExchangeEnvironment,
                                  out: inout Outcome) {
         guard let success = state.authentication else { return }
-        var payloads: [Payload] = []
-        if state.eap == nil {
-            payloads.append(.identificationResponder(state.responderID))
-            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
-        }
+        var payloads = state.eap == nil ? ourIdentity(state, certificates: success.responderCertificates) : []
         payloads.append(.authentication(success.responderAuthentication))
         if let child {
             payloads += [
@@ -418,14 +405,7 @@ enum IKEAuthResponder {
             payloads.append(.configuration(ConfigurationReply.build(request: request, assignment: state.address,
                                                                     authorization: state.authorization)))
         }
-        do {
-            try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads, remote: state.replyRemote,
-                                local: state.replyLocal, env: env, out: &out)
-        } catch {
-            out.effects.append(.protocolError(error))
-            sa.tearDown(reason: .setupFailed(.noProposalChosen), out: &out)
-            return
-        }
+        guard sa.answerIKEAuth(state, payloads: payloads, env: env, out: &out) else { return }
         let session = SessionResources(profile: state.profile, identity: state.request.initiatorID.identity,
                                        username: username(state), address: state.address, virtualAccess: state.virtualAccess,
                                        authorization: state.authorization, accountingStarted: true, establishedAt: env.now)
@@ -436,6 +416,12 @@ enum IKEAuthResponder {
             accountingClass: state.authorization?.accountingClass ?? [])))
         sa.timers[.halfOpenExpiry] = nil
         sa.armEstablishedTimers(env: env, out: &out)
+    }
+
+    /// `IDr, [CERT…]`: who we are, in the first answer that carries our AUTH.
+    static func ourIdentity(_ state: Authenticating, certificates: [[UInt8]]) -> [Payload] {
+        [.identificationResponder(state.responderID)]
+            + certificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
     }
 
     /// After AUTH succeeded: `IDr, AUTH, N(error)`, release in reverse, then Delete the IKE SA.
@@ -453,6 +439,21 @@ enum IKEAuthResponder {
 }
 
 extension IKESA {
+    /// Sends an IKE_AUTH answer for the setup in `state`; on a failure to seal it the half-
+    /// open SA ends. Returns whether it went out.
+    mutating func answerIKEAuth(_ state: Authenticating, payloads: [Payload], env: ExchangeEnvironment,
+                                out: inout Outcome) -> Bool {
+        do {
+            try sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads,
+                             remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
+            return true
+        } catch {
+            out.effects.append(.protocolError(error))
+            tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
+            return false
+        }
+    }
+
     /// The lease this SA's session holds or is setting up with.
     var heldLease: LeaseID? {
         switch phase {
