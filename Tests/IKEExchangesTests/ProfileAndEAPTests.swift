@@ -396,3 +396,14 @@ import Testing
         #expect(row.username == "alice" && row.identity == .fqdn("laptop.corp.example"))
     }
 }
+
+/// Vendor IDs decide which private CFG_REPLY attributes a client gets.
+@Suite struct PeerClientTests {
+    @Test func testCiscoAndFlexVPNVendorIDs_areRecognised_othersAreNot() {
+        let flexVPN = Array("FLEXVPN-SUPPORTED".utf8), deleteReason = Array("CISCO-DELETE-REASON".utf8)
+        #expect(PeerClient(vendorIDs: [deleteReason, flexVPN]) == PeerClient(isCisco: true, isFlexVPN: true))
+        #expect(PeerClient(vendorIDs: [Array("CISCO(COPYRIGHT)&Copyright (c) 2009 Cisco Systems, Inc.".utf8)]) == PeerClient(isCisco: true))
+        // strongSwan's MD5("strongSwan") and an unknown one: a standard client.
+        #expect(PeerClient(vendorIDs: [KnownVendorID.strongSwan.bytes, [1, 2, 3]]) == PeerClient())
+    }
+}

@@ -232,6 +232,32 @@ public struct AuthorizationRequest: Hashable, Sendable {
     public var method: AuthorizationMethod
     /// The authenticator's attributes (the "cached" set of the FlexVPN merge).
     public var cachedAttributes: [AAAAttribute]
+    /// Which private attributes the client may get.
+    public var peerClient: PeerClient = PeerClient()
+    /// The peer's outer address.
+    public var peer: Endpoint? = nil
+}
+
+/// What the peer's vendor ID payloads say about the client, which decides the private
+/// CFG_REPLY attributes it gets (cisco-attributes.md §4): Cisco Unity attributes only to
+/// Cisco clients, the FlexVPN configuration URL/version only to FlexVPN clients.
+public struct PeerClient: Hashable, Sendable {
+    /// Any of Cisco's ASCII IKEv2 vendor IDs (IOS, ASA, AnyConnect, FlexVPN clients).
+    public var isCisco: Bool
+    /// `FLEXVPN-SUPPORTED`.
+    public var isFlexVPN: Bool
+
+    public init(isCisco: Bool = false, isFlexVPN: Bool = false) {
+        self.isCisco = isCisco
+        self.isFlexVPN = isFlexVPN
+    }
+
+    /// Classifies the vendor IDs of one message.
+    public init(vendorIDs: [[UInt8]]) {
+        let known = vendorIDs.compactMap(KnownVendorID.init(matching:))
+        isCisco = known.contains { $0.isCiscoIKEv2Marker }
+        isFlexVPN = known.contains(.flexVPNSupported)
+    }
 }
 
 /// `psk`, `eap` or `cert` in `aaa authorization user|group …`.

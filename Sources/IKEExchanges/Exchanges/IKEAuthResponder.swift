@@ -210,7 +210,8 @@ enum IKEAuthResponder {
                 : state.request.authentication?.method == .sharedKeyMessageIntegrityCode ? .psk : .cert
             out.effects.append(.authorize(AuthorizationRequest(
                 session: sa.sessionID, profile: state.profile, identity: state.request.initiatorID.identity,
-                username: username(state), method: method, cachedAttributes: success.attributes)))
+                username: username(state), method: method, cachedAttributes: success.attributes,
+                peerClient: state.initial.peerClient, peer: sa.remote)))
         } else {
             continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
         }

@@ -40,12 +40,14 @@ struct IKESAInitResponder {
             return .reply(errorReply(header, NotifyPayload(type: notify, data: failure.notifyData)), failure)
         }
         var proposals: [Proposal] = [], keyExchange: KeyExchangePayload?, nonce: [UInt8] = [], notifies: [NotifyPayload] = []
+        var vendorIDs: [[UInt8]] = []
         for payload in message.payloads {
             switch payload {
             case .securityAssociation(let sa): proposals = sa.proposals
             case .keyExchange(let ke): keyExchange = ke
             case .nonce(let n): nonce = n.data
             case .notify(let n): notifies.append(n)
+            case .vendorID(let v): vendorIDs.append(v.vendorID)
             default: break
             }
         }
@@ -88,7 +90,7 @@ struct IKESAInitResponder {
         }
         do {
             return try accept(message: message, datagram: datagram, selected: selected, keyExchange: keyExchange,
-                              nonce: nonce, notifies: notifies, place: place)
+                              nonce: nonce, notifies: notifies, vendorIDs: vendorIDs, place: place)
         } catch {
             guard let notify = error.notify else { return .drop(error) }
             return .reply(errorReply(header, NotifyPayload(type: notify)), error)
@@ -97,7 +99,7 @@ struct IKESAInitResponder {
 
     private func accept(message: IKEMessage, datagram: InboundDatagram, selected: SelectedIKEProposal,
                         keyExchange: KeyExchangePayload, nonce: [UInt8], notifies: [NotifyPayload],
-                        place: ErrorPlace) throws(IKEProtocolError) -> Outcome {
+                        vendorIDs: [[UInt8]] = [], place: ErrorPlace) throws(IKEProtocolError) -> Outcome {
         let header = message.header
         let transforms = selected.transforms
         do {
@@ -126,6 +128,10 @@ struct IKESAInitResponder {
                 payloads.append(.certificateRequest(CertificateRequestPayload(
                     encoding: .x509Signature, authorityData: env.configuration.certificateAuthorities.flatMap { $0 })))
             }
+            // A FlexVPN peer enables its extensions when the server says it is one too.
+            if PeerClient(vendorIDs: vendorIDs).isFlexVPN {
+                payloads.append(.vendorID(VendorIDPayload(vendorID: KnownVendorID.flexVPNSupported.bytes)))
+            }
             // RFC 4739 §3: we take a second authentication (certificate, then EAP).
             if notifies.contains(where: { $0.notifyType == .multipleAuthSupported }) {
                 payloads.append(.notify(NotifyPayload(type: .multipleAuthSupported)))
@@ -148,6 +154,7 @@ struct IKESAInitResponder {
             let session = try SessionID(bytes: env.random.bytes(count: 16)) ?? SessionID(high: 0, low: 0)
             var initial = InitialExchange(initiatorNonce: nonce, responderNonce: responderNonce,
                                           requestBytes: datagram.bytes, responseBytes: response)
+            initial.peerClient = PeerClient(vendorIDs: vendorIDs)
             if let announced = notifies.first(where: { $0.notifyType == .signatureHashAlgorithms }) {
                 initial.peerSignatureHashes = ((try? announced.signatureHashAlgorithms()) ?? []).map(\.rawValue)
             }

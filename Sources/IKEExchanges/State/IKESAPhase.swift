@@ -98,6 +98,8 @@ struct InitialExchange: Sendable {
     var responseBytes: [UInt8]
     /// The hashes of the peer's SIGNATURE_HASH_ALGORITHMS notify (RFC 7427 §4).
     var peerSignatureHashes: [UInt16] = []
+    /// What the peer's vendor IDs say about it.
+    var peerClient = PeerClient()
 }
 
 /// Waiting for IKE_AUTH.
