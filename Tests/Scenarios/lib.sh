@@ -76,7 +76,7 @@ charon-systemd {
   }
 }
 charon {
-  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr
+  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr eap-identity eap-md5 eap-mschapv2 md4 des
   filelog {
     scenario {
       path = $st/charon.log
@@ -130,6 +130,25 @@ radius_start() {
   cp "$users" "$dir/raddb/mods-config/files/authorize"
   printf 'client scenario {\n\tipaddr = 127.0.0.1\n\tsecret = scenario-radius-secret\n}\n' > "$dir/raddb/clients.conf"
   rm -f "$dir/raddb/sites-enabled/"* "$dir/raddb/mods-enabled/eap"
+  # RADIUS_EAP=1: EAP-MD5 and EAP-MSCHAPv2 (no TLS methods, so no certificates needed).
+  local eap_authorize="" eap_authenticate=""
+  if [ "${RADIUS_EAP:-0}" = 1 ]; then
+    cat > "$dir/raddb/mods-enabled/eap" <<'EAP'
+eap {
+	default_eap_type = md5
+	timer_expire = 60
+	ignore_unknown_eap_types = no
+	cisco_accounting_username_bug = no
+	max_sessions = ${max_requests}
+	md5 {
+	}
+	mschapv2 {
+	}
+}
+EAP
+    eap_authorize=$'\t\teap {\n\t\t\tok = return\n\t\t}'
+    eap_authenticate=$'\t\tAuth-Type EAP {\n\t\t\teap\n\t\t}\n\t\tAuth-Type MS-CHAP {\n\t\t\tmschap\n\t\t}'
+  fi
   cat > "$dir/raddb/sites-enabled/scenario" <<SITE
 server scenario {
 	listen {
@@ -144,6 +163,7 @@ server scenario {
 	}
 	authorize {
 		preprocess
+$eap_authorize
 		files
 		pap
 	}
@@ -151,6 +171,7 @@ server scenario {
 		Auth-Type PAP {
 			pap
 		}
+$eap_authenticate
 	}
 	preacct {
 		preprocess
@@ -160,7 +181,18 @@ server scenario {
 		detail
 		ok
 	}
+	# Every reply signed (Message-Authenticator): IKEHub's RADIUS client refuses unsigned
+	# Access-Accepts and -Rejects (Blast-RADIUS hardening).
 	post-auth {
+		update reply {
+			Message-Authenticator := 0x00
+		}
+		Post-Auth-Type REJECT {
+			attr_filter.access_reject
+			update reply {
+				Message-Authenticator := 0x00
+			}
+		}
 	}
 }
 SITE
