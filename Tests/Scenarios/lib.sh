@@ -76,7 +76,7 @@ charon-systemd {
   }
 }
 charon {
-  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr eap-identity eap-md5 eap-mschapv2 md4 des
+  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr eap-identity eap-md5 eap-mschapv2
   filelog {
     scenario {
       path = $st/charon.log
