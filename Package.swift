@@ -44,7 +44,9 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "ESPDataPlane", dependencies: ["HubVocabulary", "HubNetworking", "COpenSSL"]),
-        .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
+        .target(name: "RADIUS", dependencies: [
+            "HubVocabulary", "CRadcli", "COpenSSL", .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "HubStorage", dependencies: ["CSQLite"]),
