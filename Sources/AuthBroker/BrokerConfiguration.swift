@@ -18,6 +18,8 @@ public struct BrokerConfiguration: Sendable {
     public var defaultWorkerCapacity: Int = 256
     /// How long an idle EAP conversation stays pinned to its worker.
     public var pinIdleLifetime: Duration = .seconds(60)
+    /// How long an EAP MSK waits for the session's final AUTH round before it is zeroed.
+    public var mskLifetime: Duration = .seconds(60)
 
     public init(frontendEndpoints: [String], workerEndpoints: [String], workerSecurity: WorkerSecurity? = nil) {
         self.frontendEndpoints = frontendEndpoints
