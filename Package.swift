@@ -173,7 +173,7 @@ let package = Package(
         ]),
         .testTarget(name: "AuthWorkerTests", dependencies: [
             "AuthWorker", "AuthBroker", "AuthPluginAPI", "HubIPC", "HubVocabulary", "FlexConfig", "IKECrypto", "ZeroMQ",
-            "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+            "RADIUS", "COpenSSL", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),

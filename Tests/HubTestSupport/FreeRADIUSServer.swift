@@ -80,7 +80,8 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         }
         let sign = signReplies ? "\t\tupdate reply {\n\t\t\tMessage-Authenticator := 0x00\n\t\t}\n" : ""
         let eapAuthorize = eap ? "\t\teap {\n\t\t\tok = return\n\t\t}\n" : ""
-        let eapAuthenticate = eap ? "\t\tAuth-Type EAP {\n\t\t\teap\n\t\t}\n" : ""
+        // rlm_eap_mschapv2 authenticates through the mschap module's Auth-Type section.
+        let eapAuthenticate = eap ? "\t\tAuth-Type EAP {\n\t\t\teap\n\t\t}\n\t\tAuth-Type MS-CHAP {\n\t\t\tmschap\n\t\t}\n" : ""
         try """
         server ikehub-test {
         \tlisten {
