@@ -189,6 +189,39 @@ struct EAPRelayTests {
     }
 }
 
+extension EAPRelayTests {
+    @Test func testHeldMSK_isDropped_afterItsLifetime() async throws {
+        let radius = try FreeRADIUSServer(users: Self.users, signReplies: true, eap: true)
+        let harness = try await AuthHarness(configuration: Self.configuration(port: radius.authenticationPort, secret: radius.secret),
+                                            mskLifetime: .milliseconds(300))
+        defer { harness.close() }
+        let session = SessionID(high: 2, low: 3)
+        let md5 = try Self.reply(await harness.request(Self.round(0, [], identity: "bob"), service: "auth.eap", session: session))
+        let chap = try Self.reply(await harness.request(Self.round(1, EAPPeer.nak(to: [UInt8](md5.eapMessage), wanting: 26), identity: "bob"),
+                                                        service: "auth.eap", session: session))
+        let (response, nt) = EAPPeer.mschapv2Response(to: [UInt8](chap.eapMessage), user: "bob", password: "bob-secret",
+                                                      peerChallenge: [UInt8](repeating: 5, count: 16))
+        let success = try Self.reply(await harness.request(Self.round(2, response, identity: "bob"), service: "auth.eap", session: session))
+        let accept = try Self.reply(await harness.request(Self.round(3, EAPPeer.mschapv2SuccessAck(to: [UInt8](success.eapMessage)), identity: "bob"),
+                                                          service: "auth.eap", session: session))
+        try #require(accept.mskAvailable)
+        try await Task.sleep(for: .milliseconds(800))
+        let msk = SecretBytes(EAPPeer.msk(password: "bob-secret", ntResponse: nt))
+        let auth = try SharedKeyAuthentication.authenticationData(secret: msk, octets: AuthenticationOctets(bytes: [7]), prf: .hmacSHA256)
+        let late = try Self.reply(await harness.request(.authenticateRequest(.with {
+            $0.profile = "eap-profile"
+            $0.prfTransformID = 5
+            $0.eap = .with {
+                $0.round = 4
+                $0.initiatorSignedOctets = Data([7])
+                $0.initiatorAuth = Data(auth)
+                $0.responderSignedOctets = Data([8])
+            }
+        }), service: "auth.eap", session: session))
+        #expect(late.verdict == .reject && late.reason.contains("no EAP MSK"))
+    }
+}
+
 /// The test's EAP peer against the RFC 2759 §9.2 / RFC 3079 vectors (test-vectors.md §5).
 @Suite struct EAPClientMethodTests {
     @Test func testMSCHAPv2Arithmetic_matchesRFC2759Vectors() {
