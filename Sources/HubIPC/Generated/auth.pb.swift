@@ -25,14 +25,18 @@
 ///     |<- AuthenticateReply -----|                               |
 ///     |                          |                               |
 ///     |-- AuthenticateRequest -->|  EAP round n: pinned to the   |
-///     |   {eap, round n, idem}   |  worker of round 1 ---------->|
-///     |<- ...{continue|success} -|<------------------------------|
+///     |   {eap, round n, idem}   |  worker of round 0 ---------->|  RADIUS
+///     |<- ...{continue|accept} --|<-- accept + msk --------------|  Access-*
+///     |   (msk_available)        |  keeps the MSK, strips it     |
+///     |-- AuthenticateRequest -->|  final round: AUTH checked    |
+///     |   {eap, AUTH octets}     |  and computed from the MSK,   |
+///     |<- ...{accept, AUTH_r} ---|  MSK zeroed                   |
 ///     |                          |                               |
 ///     |-- ComputeAuthRequest --->|  broker signs / MACs itself   |
 ///     |<- ComputeAuthReply ------|                               |
 ///     |                          |                               |
-///     |-- AuthorizeRequest ----->|  service authz.* ------------>|  RADIUS / local
-///     |<- AuthorizeReply --------|<------------------------------|
+///     |-- AuthorizeRequest ----->|  service authz ------------->|  RADIUS / local
+///     |<- AuthorizeReply --------|<-- merged attributes ---------|  policy
 ///     |                          |                               |
 ///     |                          |<-- WorkerLeave ---------------|  graceful stop
 ///
