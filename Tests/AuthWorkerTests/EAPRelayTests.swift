@@ -190,6 +190,20 @@ struct EAPRelayTests {
 }
 
 extension EAPRelayTests {
+    /// FreeRADIUS signs every reply that carries EAP-Message (RFC 3579 §3.2) even without
+    /// the Blast-RADIUS fix, so EAP works against a stock 3.2.1 server.
+    @Test func testEAPMD5_againstUnpatchedServer_repliesAreSigned() async throws {
+        let radius = try FreeRADIUSServer(users: Self.users, signReplies: false, eap: true)
+        let harness = try await AuthHarness(configuration: Self.configuration(port: radius.authenticationPort, secret: radius.secret))
+        defer { harness.close() }
+        let session = SessionID(high: 1, low: 9)
+        let challenge = try Self.reply(await harness.request(Self.round(0, []), service: "auth.eap", session: session))
+        #expect(challenge.verdict == .continue, "\(challenge.reason)")
+        let done = try Self.reply(await harness.request(Self.round(1, EAPPeer.md5Response(to: [UInt8](challenge.eapMessage), password: "alice-secret")),
+                                                        service: "auth.eap", session: session))
+        #expect(done.verdict == .accept, "\(done.reason)")
+    }
+
     @Test func testHeldMSK_isDropped_afterItsLifetime() async throws {
         let radius = try FreeRADIUSServer(users: Self.users, signReplies: true, eap: true)
         let harness = try await AuthHarness(configuration: Self.configuration(port: radius.authenticationPort, secret: radius.secret),
