@@ -29,7 +29,7 @@ import Testing
     @Test func testOverride_groupOverUserOverCached() {
         let merged = AuthorizationMerge.merge(user: Self.user, cached: Self.cached, group: Self.group, groupOverride: true)
         #expect(merged.map(\.description) == [
-            "Framed-IP-Address=10.8.8.8",
+            "Framed-IP-Address=10.9.9.9",      // never from group authorization
             "ipsec:dns-servers=10.0.0.2",
             "ipsec:split-dns=a.example",
             "ipsec:split-dns=b.example",
@@ -45,6 +45,11 @@ import Testing
                                               group: [SessionAttribute(.splitDNS, "a.example"), SessionAttribute(.splitDNS, "b.example")],
                                               groupOverride: false)
         #expect(merged.map(\.description) == ["ipsec:split-dns=u.example"])
+    }
+
+    @Test func testGroupFramedIPAddress_isIgnored_evenAlone() {
+        let merged = AuthorizationMerge.merge(user: [], cached: [], group: [SessionAttribute(.framedIPAddress, "10.8.8.8")], groupOverride: true)
+        #expect(merged.isEmpty)
     }
 
     @Test func testNoSources_isEmpty() {

@@ -9,14 +9,18 @@ import HubVocabulary
 ///   (a multi-valued one like `ipsec:split-dns` is replaced as a whole);
 /// - `ip:interface-config` is applied from every source in turn, lowest precedence first
 ///   (seed "Interface-Config Precedence Order": group, implicit, user; with override:
-///   implicit, user, group), so that the commands of the winning source come last.
+///   implicit, user, group), so that the commands of the winning source come last;
+/// - `Framed-IP-Address` counts from user authorization only (explicit or cached): the
+///   seed derives INTERNAL_IP4_ADDRESS from "the Framed-IP-Address attribute received in
+///   AAA user authorization", so a group's is ignored.
 public enum AuthorizationMerge {
     /// The merged set: attributes in canonical order (`AuthorizationAttribute.allCases`),
     /// values in source order.
     public static func merge(user: [SessionAttribute], cached: [SessionAttribute], group: [SessionAttribute],
                              groupOverride: Bool) -> [SessionAttribute] {
         // Lowest precedence first.
-        let layers = groupOverride ? [cached, user, group] : [group, cached, user]
+        let groupLayer = group.filter { $0.attribute != .framedIPAddress }
+        let layers = groupOverride ? [cached, user, groupLayer] : [groupLayer, cached, user]
         var merged: [SessionAttribute] = []
         for attribute in AuthorizationAttribute.allCases {
             let perLayer = layers.map { layer in layer.filter { $0.attribute == attribute } }
