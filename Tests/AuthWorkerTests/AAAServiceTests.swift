@@ -304,3 +304,23 @@ struct AAAServiceTests {
         #expect(AuthWorkerCommand.services(for: plugins, configuration: loaded.configuration).first?.offer.conversational == true)
     }
 }
+
+/// `--plugin-option NAME.KEY=VALUE` parsing.
+@Suite struct PluginOptionTests {
+    @Test func testOptionsAreGroupedByPlugin() throws {
+        let options = try AuthWorkerCommand.pluginOptions(["RADIUS.aaa-password=s3cret", "RADIUS.nas-identifier=hub1", "LocalKeyring.file=/k"])
+        #expect(options == ["RADIUS": ["aaa-password": "s3cret", "nas-identifier": "hub1"], "LocalKeyring": ["file": "/k"]])
+    }
+
+    @Test func testMalformedOrUnknownPlugin_isAnErrorNamingTheOption() {
+        #expect { _ = try AuthWorkerCommand.pluginOptions(["nodot"]) } throws: { "\($0)".contains("--plugin-option nodot: expected NAME.KEY=VALUE") }
+        #expect { _ = try AuthWorkerCommand.pluginOptions(["TACACS.key=x"]) } throws: { "\($0)".contains("no plugin TACACS") }
+    }
+
+    @Test func testBadRADIUSOption_stopsThePlugin() throws {
+        let loaded = FlexConfig.load(text: "aaa new-model\n", file: "x.conf")
+        #expect(throws: PluginError("RADIUS option eap-conversation-lifetime: 'soon' is not a positive number of seconds")) {
+            _ = try RADIUSPluginFactory.make(loaded.configuration, options: ["eap-conversation-lifetime": "soon"])
+        }
+    }
+}

@@ -60,3 +60,11 @@ final class AuthHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
+
+/// Makes the RADIUS plugin the way the worker does (through `AvailableAuthPlugins`).
+enum RADIUSPluginFactory {
+    static func make(_ configuration: FlexConfiguration, options: [String: String]) throws(PluginError) -> any AuthPlugin {
+        let plugin = AvailableAuthPlugins.all.first { $0.name == "RADIUS" }!
+        return try plugin.init(context: PluginContext(configuration: configuration, logger: AuthHarness.logger, options: options))
+    }
+}
