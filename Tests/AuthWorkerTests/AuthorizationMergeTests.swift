@@ -56,3 +56,12 @@ import Testing
         #expect(AuthorizationMerge.merge(user: [], cached: [], group: [], groupOverride: true).isEmpty)
     }
 }
+
+/// The default authorization user name per method.
+@Suite struct AuthorizationUsernameTests {
+    @Test func testPSK_usesTheIKEIdentity_EAP_usesTheEAPIdentity() {
+        #expect(AuthorizationService.name(.fqdn("branch1.example.com"), authenticated: "branch1", method: .psk) == "branch1.example.com")
+        #expect(AuthorizationService.name(.keyID("192.0.2.1"), authenticated: "alice", method: .eap) == "alice")
+        #expect(AuthorizationService.name(.address(.v4(IPv4Address("192.0.2.7")!)), authenticated: "", method: .eap) == "192.0.2.7")
+    }
+}

@@ -119,10 +119,11 @@ public struct AuthorizationService: WorkerService {
         return .success(AuthorizationMerge.merge(user: user, cached: cached, group: group, groupOverride: override))
     }
 
-    /// The default user name: the authenticated name (EAP identity, AAA-PSK name), else the
-    /// identity as text.
+    /// The default user name (seed: "if not specified, the peer identity is used as the
+    /// username"): for EAP the EAP identity the authentication ended with, otherwise the
+    /// IKE identity as text (not an AAA-PSK lookup's mangled name).
     static func name(_ identity: PeerIdentity, authenticated: String, method: IKEv2Profile.Method) -> String {
-        if !authenticated.isEmpty { return authenticated }
+        if method == .eap || method == .anyconnectEAP, !authenticated.isEmpty { return authenticated }
         if let text = identity.text { return text }
         if let address = IPAddress(bytes: identity.data) { return "\(address)" }
         return String(decoding: identity.data, as: UTF8.self)
