@@ -88,6 +88,12 @@ struct AAAServiceTests {
          authentication remote pre-share key 0 k
          aaa authorization user psk list user-list
          aaa authorization group override psk list group-list name-mangler by-domain
+        crypto ikev2 profile cached-first
+         match identity remote key-id cached
+         authentication local pre-share key 0 k
+         authentication remote pre-share key 0 k
+         aaa authorization user psk cached
+         aaa authorization user psk list user-list
         crypto ikev2 profile local-group
          match identity remote key-id local
          authentication local pre-share key 0 k
@@ -223,6 +229,20 @@ struct AAAServiceTests {
             "ip:interface-config=ip mtu 1100",
             "ip:interface-config=tunnel key 10",
         ])
+
+        // Implicit authorization with a Framed-IP-Address: no explicit user look-up.
+        let before = radius.log().components(separatedBy: "Received Access-Request").count
+        let implicit = try Self.authorizeReply(await harness.request(
+            Self.authorize(profile: "cached-first", identity: .email("alice@example.com"), cached: ["Framed-IP-Address": "10.4.4.4"]),
+            service: "authz", session: session))
+        #expect(Self.pairs(implicit) == ["Framed-IP-Address=10.4.4.4"])
+        #expect(radius.log().components(separatedBy: "Received Access-Request").count == before)
+        // Without one, the explicit look-up runs and its attributes win over the cached ones.
+        let explicit = try Self.authorizeReply(await harness.request(
+            Self.authorize(profile: "cached-first", identity: .email("alice@example.com"), cached: ["ipsec:dns-servers": "10.4.4.53"]),
+            service: "authz", session: session))
+        #expect(Self.pairs(explicit) == ["Framed-IP-Address=10.5.0.9", "ipsec:dns-servers=10.1.1.1", "ip:interface-config=ip mtu 1300"])
+        #expect(radius.log().components(separatedBy: "Received Access-Request").count == before + 1)
 
         // A user RADIUS does not know: Access-Reject ends the session.
         let refused = try Self.authorizeReply(await harness.request(
