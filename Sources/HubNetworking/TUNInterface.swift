@@ -4,16 +4,18 @@ import Glibc
 #endif
 
 /// A Linux TUN interface (layer 3, no packet-information header): the userspace data
-/// plane's virtual-access interface. The interface lives as long as the descriptor, which
-/// this instance owns and closes in `deinit` (no TUNSETPERSIST: a crashed tunnel manager
-/// leaves no orphaned interfaces behind).
+/// plane's virtual-access interface. The descriptor is owned by this instance and closed in
+/// `deinit`. A plain interface lives as long as the descriptor; a `persistent` one
+/// (TUNSETPERSIST) outlives the process, addresses and routes included, so a restarted
+/// tunnel manager attaches to it again — it is deleted only by `setPersistent(false)`
+/// followed by the close.
 public final class TUNInterface: @unchecked Sendable {
     public let descriptor: Int32
     /// The name the kernel gave the interface (the requested one, or `tun%d`'s result).
     public let name: String
 
     /// Creates (or attaches to) TUN interface `name` (at most 15 characters; `%d` allowed).
-    public init(name requested: String) throws(SocketError) {
+    public init(name requested: String, persistent: Bool = false) throws(SocketError) {
         guard requested.utf8.count < Int(IFNAMSIZ), !requested.isEmpty else {
             throw SocketError(operation: "TUN interface name '\(requested)' (1–\(IFNAMSIZ - 1) characters)", address: nil, errorNumber: EINVAL)
         }
@@ -27,8 +29,20 @@ public final class TUNInterface: @unchecked Sendable {
             close(fd)
             throw SocketError(operation: "TUNSETIFF \(requested)", address: nil, errorNumber: error)
         }
+        if persistent, ioctl(fd, SHIM_TUNSETPERSIST, 1) != 0 {
+            let error = errno
+            close(fd)
+            throw SocketError(operation: "TUNSETPERSIST \(requested)", address: nil, errorNumber: error)
+        }
         descriptor = fd
         name = String(cString: shim_ifreq_name(&request))
+    }
+
+    /// Turns persistence on or off; off makes the close in `deinit` delete the interface.
+    public func setPersistent(_ on: Bool) throws(SocketError) {
+        guard ioctl(descriptor, SHIM_TUNSETPERSIST, on ? 1 : 0) == 0 else {
+            throw SocketError(operation: "TUNSETPERSIST \(name)", address: nil, errorNumber: errno)
+        }
     }
 
     deinit {

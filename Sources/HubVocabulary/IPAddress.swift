@@ -36,6 +36,20 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         case .v6(let address): address.description
         }
     }
+
+    /// Whether this address lies in `network/prefixLength` (same family only).
+    public func isWithin(_ network: IPAddress, prefixLength: Int) -> Bool {
+        let a = network.bytes, b = bytes
+        guard a.count == b.count else { return false }
+        var remaining = prefixLength
+        for index in 0..<a.count where remaining > 0 {
+            let bits = min(8, remaining)
+            let mask = UInt8(truncatingIfNeeded: 0xff << (8 - bits))
+            if a[index] & mask != b[index] & mask { return false }
+            remaining -= bits
+        }
+        return true
+    }
 }
 
 /// An IPv4 address.

@@ -10,7 +10,6 @@ import IKEExchanges
 struct ControlService: Sendable {
     let engine: FrontendEngine
     let peers: ProcessPeers
-    let profileName: String
 
     /// Columns of a CRYPTO_SESSION / IKEV2_SA row.
     static let columns = ["session", "interface", "profile", "state", "local", "remote", "nat", "identity", "username",
@@ -66,7 +65,7 @@ struct ControlService: Sendable {
                 return "\(String(child.inboundSPI, radix: 16))/\(String(child.outboundSPI, radix: 16)) \(child.transforms) \(local) === \(remote)"
             }.joined(separator: "; ")
             let cells: [String] = [
-                sa.session.description, index.map { "Virtual-Access\($0)" } ?? "", profileName, sa.state,
+                sa.session.description, index.map { "Virtual-Access\($0)" } ?? "", sa.profile, sa.state,
                 "\(sa.local.address)/\(sa.local.port)", "\(sa.remote.address)/\(sa.remote.port)", sa.natDetected ? "yes" : "no",
                 sa.identity?.description ?? "", sa.username ?? "", sa.assignedIPv4.map { "\($0)" } ?? "",
                 sa.encryption, sa.prf, sa.integrity ?? "", sa.group, String(sa.lifetimeSeconds), String(sa.ageSeconds),

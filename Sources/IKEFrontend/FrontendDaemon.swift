@@ -65,14 +65,26 @@ public enum FrontendDaemon {
             acctd: try IPCClient(connectingTo: context.endpoint("acctd"), context: context.zmq, name: "to-acctd", logger: context.logger),
             logger: context.logger)
         let transmitter = DatagramTransmitter(sockets: sockets, handoff: handoff, logger: context.logger)
-        let engine = FrontendEngine(configuration: configuration, peers: peers, transmitter: transmitter, logger: context.logger)
-        let control = ControlService(engine: engine, peers: peers, profileName: configuration.profileName)
+        let store = try CheckpointStore(path: context.stateDirectory.path + "/ike-checkpoints.db")
+        let engine = FrontendEngine(configuration: configuration, peers: peers, transmitter: transmitter, checkpoints: store,
+                                    logger: context.logger)
+        let control = ControlService(engine: engine, peers: peers)
         let server = try IPCServer(binding: [context.endpoint("ike")], context: context.zmq, name: "ike-control",
                                    logger: context.logger) { request in await control.handle(request) }
         let receivers = DatagramReceivers(sockets: sockets, handoff: handoff, engine: engine, logger: context.logger)
-        receivers.start()
+        // Sessions of the previous run first, so their next datagram finds its IKE SA.
+        let logger = context.logger
+        Task {
+            let resumed = await engine.resumeCheckpointedSessions()
+            if resumed > 0 { logger.notice("resumed \(resumed) session(s) from \(store.path)") }
+            receivers.start()
+        }
         for socket in sockets { context.logger.info("IKE listening on udp \(socket.localAddress)") }
-        context.logger.info("IKE profile \(configuration.profileName), \(configuration.responder.ikeProposals.count) IKE proposal(s), pool \(configuration.poolName ?? "none")")
+        for name in configuration.profileNames {
+            let profile = configuration.profile(name)
+            context.logger.info("IKE profile \(name): virtual-template \(profile?.virtualTemplate.map(String.init) ?? "none"), pool \(profile?.poolName ?? "none")")
+        }
+        context.logger.info("\(configuration.responder.ikeProposals.count) IKE proposal(s)")
         return DaemonComponents(shutdown: {
             receivers.stop()
             server.close()

@@ -18,15 +18,44 @@ actor FrontendEngine {
     /// Session facts the engine's later effects do not repeat (for accounting Stop).
     private var usernames: [SessionID: String] = [:]
     private var virtualAccess: [SessionID: UInt32] = [:]
-    /// The latest checkpoint per established session (DESIGN §4; persisted in a later step).
-    private var checkpoints: [SessionID: IKESACheckpoint] = [:]
+    /// The latest checkpoint of every established session, on disk (DESIGN §4).
+    private let checkpoints: CheckpointStore?
 
-    init(configuration: FrontendConfiguration, peers: ProcessPeers, transmitter: DatagramTransmitter, logger: Logger) {
+    init(configuration: FrontendConfiguration, peers: ProcessPeers, transmitter: DatagramTransmitter,
+         checkpoints: CheckpointStore?, logger: Logger) {
         self.configuration = configuration
         self.table = IKESATable(configuration: configuration.responder)
         self.peers = peers
         self.transmitter = transmitter
+        self.checkpoints = checkpoints
         self.logger = logger
+    }
+
+    /// Resumes the sessions of a previous run from the checkpoint store; returns how many.
+    func resumeCheckpointedSessions() -> Int {
+        guard let checkpoints else { return 0 }
+        let loaded: (checkpoints: [IKESACheckpoint], refused: [String])
+        do {
+            loaded = try checkpoints.loadAll()
+        } catch {
+            logger.error("checkpoint store \(checkpoints.path) unreadable: \(error); no session resumed")
+            return 0
+        }
+        for reason in loaded.refused { logger.warning("checkpoint dropped: \(reason)") }
+        var resumed = 0
+        for checkpoint in loaded.checkpoints {
+            do {
+                let effects = try table.restore(from: checkpoint, at: now)
+                if let index = checkpoint.virtualAccess?.index { virtualAccess[checkpoint.session] = index }
+                if let name = checkpoint.username ?? checkpoint.identity.text { usernames[checkpoint.session] = name }
+                perform(effects)
+                resumed += 1
+            } catch {
+                logger.warning("checkpoint of session \(checkpoint.session) not resumed: \(error)")
+                try? checkpoints.remove(checkpoint.session)
+            }
+        }
+        return resumed
     }
 
     var now: MonotonicTime {
@@ -72,21 +101,22 @@ actor FrontendEngine {
             case .send(let datagram):
                 transmitter.send(datagram)
             case .authenticate(let request):
-                let peers = self.peers, profile = configuration.profileName
-                Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
+                let peers = self.peers, local = configuration.profile(request.profile)?.localAuthentication ?? .preShared
+                Task { let result = await peers.authenticate(request, local: local); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
                 // Local authorization (`aaa authorization network LIST local`): the profile's
                 // policy. RADIUS authorization comes with the AAA issue.
-                let session = request.session, authorization = configuration.localAuthorization ?? SessionAuthorization()
+                let session = request.session
+                let authorization = configuration.profile(request.profile)?.localAuthorization ?? SessionAuthorization()
                 Task { self.deliver(authorizationResult: .authorized(authorization), session: session) }
             case .allocateAddress(let request):
-                let peers = self.peers, pool = configuration.poolName
+                let peers = self.peers, pool = configuration.profile(request.profile)?.poolName
                 Task { let result = await peers.allocate(request, pool: pool); self.deliver(addressResult: result, session: request.session) }
             case .releaseAddress(let release):
                 let peers = self.peers
                 Task { await peers.release(release) }
             case .createVirtualAccess(var request):
-                if request.virtualTemplate == nil { request.virtualTemplate = configuration.virtualTemplate }
+                if request.virtualTemplate == nil { request.virtualTemplate = configuration.profile(request.profile)?.virtualTemplate }
                 let peers = self.peers, session = request.session, template = request
                 Task { let result = await peers.createVirtualAccess(template); self.deliver(virtualAccessResult: result, session: session) }
             case .deleteVirtualAccess(let release):
@@ -122,7 +152,9 @@ actor FrontendEngine {
                 logger.info("session moved to a rekeyed IKE SA", metadata: ["session.id": "\(move.session)", "ike.spi.r": "\(move.to.responderSPI)"])
             case .deleteSession(let end):
                 logger.info("session down", metadata: ["session.id": "\(end.session)", "reason": "\(end.reason)"])
-                checkpoints[end.session] = nil
+                do { try checkpoints?.remove(end.session) } catch {
+                    logger.error("checkpoint of session \(end.session) not removed: \(error)")
+                }
             case .setTimer(let timer):
                 let delay = max(0, timer.deadline.milliseconds - now.milliseconds)
                 Task {
@@ -132,7 +164,9 @@ actor FrontendEngine {
             case .protocolError(let error):
                 logger.notice("IKE: \(error)")
             case .checkpoint(let checkpoint):
-                checkpoints[checkpoint.session] = checkpoint
+                do { try checkpoints?.save(checkpoint) } catch {
+                    logger.error("checkpoint of session \(checkpoint.session) not saved: \(error); a restart would drop it")
+                }
             }
         }
         for effect in effects {

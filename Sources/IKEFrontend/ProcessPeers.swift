@@ -15,40 +15,6 @@ struct ProcessPeers: Sendable {
     let acctd: IPCClient
     let logger: Logger
 
-    // MARK: - Authentication (auth broker, service auth.psk)
-
-    func authenticate(_ request: AuthRequest, profile: String) async -> AuthResult {
-        guard case .sharedKey(let auth) = request.method else {
-            return .rejected(reason: "only pre-shared key authentication is served by this build")
-        }
-        let body = IPCv1Envelope.OneOf_Body.authenticateRequest(.with {
-            $0.peerIdentity = .with { $0.idType = UInt32(request.initiatorIdentity.kind.rawValue); $0.value = Data(request.initiatorIdentity.data) }
-            $0.localIdentity = .with { $0.idType = UInt32(request.responderIdentity.kind.rawValue); $0.value = Data(request.responderIdentity.data) }
-            $0.profile = profile
-            $0.ikeSa = .with { $0.initiatorSpi = request.ikeSA.initiatorSPI.rawValue; $0.responderSpi = request.ikeSA.responderSPI.rawValue }
-            $0.prfTransformID = UInt32(request.prf.transformID)
-            $0.peerAddress = .with { $0.octets = Data(request.peer.address.bytes) }
-            $0.preSharedKey = .with {
-                $0.initiatorSignedOctets = Data(request.initiatorSignedOctets)
-                $0.initiatorAuth = Data(auth.authenticationData)
-                $0.responderSignedOctets = Data(request.responderSignedOctets)
-            }
-        })
-        do {
-            let reply = try await authd.request(body, service: "auth.psk", session: request.session)
-            guard case .authenticateReply(let answer) = reply.body else {
-                return .rejected(reason: "auth broker answered \(reply.bodyName)")
-            }
-            guard answer.verdict == .accept else { return .rejected(reason: answer.reason) }
-            return .authenticated(AuthSuccess(
-                responderAuthentication: AuthenticationPayload(method: .sharedKeyMessageIntegrityCode,
-                                                               authenticationData: [UInt8](answer.responderAuth)),
-                username: answer.authenticatedName.isEmpty ? nil : answer.authenticatedName))
-        } catch {
-            return .rejected(reason: "auth broker: \(error)")
-        }
-    }
-
     // MARK: - Addresses (addrd)
 
     func allocate(_ request: AddressRequest, pool: String?) async -> AddressResult {

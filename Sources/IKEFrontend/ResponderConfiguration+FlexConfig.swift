@@ -12,17 +12,10 @@ public struct FrontendConfigurationError: Error, Equatable, Sendable, CustomStri
 /// What the frontend takes from the FlexVPN configuration.
 public struct FrontendConfiguration: Sendable {
     public var responder: ResponderConfiguration
-    /// The IKEv2 profile sessions are set up with (first light: one profile).
-    public var profileName: String
-    /// `virtual-template N` of that profile.
-    public var virtualTemplate: Int?
-    /// The pool of the profile's authorization policy, if it names one.
-    public var poolName: String?
+    /// Per `crypto ikev2 profile`: what the frontend adds to the engine's requests.
+    public var profiles: [String: FrontendProfile]
     /// UDP 500 listen endpoints (4500 belongs to the tunnel manager's data plane).
     public var ikeEndpoints: [SocketAddressPair]
-    /// What the profile's local `crypto ikev2 authorization policy` pushes in CFG_REPLY
-    /// (`nil` when the profile names none).
-    public var localAuthorization: SessionAuthorization?
 
     /// An IKE listen address and its NAT-T port.
     public struct SocketAddressPair: Hashable, Sendable {
@@ -30,15 +23,44 @@ public struct FrontendConfiguration: Sendable {
         public var ikePort: UInt16
         public var natTraversalPort: UInt16
     }
+
+    /// The profile names in configuration order.
+    public var profileNames: [String] { responder.profiles.map(\.name) }
+
+    /// The settings of `name` (every session names its profile).
+    public func profile(_ name: String) -> FrontendProfile? { profiles[name] }
+}
+
+/// The parts of a `crypto ikev2 profile` the frontend itself applies.
+public struct FrontendProfile: Sendable {
+    public var name: String
+    /// `virtual-template N`.
+    public var virtualTemplate: Int?
+    /// The pool of the profile's authorization policy (or of `default`, or the only pool).
+    public var poolName: String?
+    /// What the profile's local `crypto ikev2 authorization policy` pushes in CFG_REPLY
+    /// (`nil` when the profile names none).
+    public var localAuthorization: SessionAuthorization?
+    /// `authentication local`: how our own AUTH is made.
+    public var localAuthentication: LocalAuthentication = .preShared
+
+    /// `authentication local pre-share` (the keyring's key, in the worker) or
+    /// `rsa-sig | ecdsa-sig` (the trustpoint's key, in the broker).
+    public enum LocalAuthentication: Hashable, Sendable {
+        case preShared
+        case signature(trustpoint: String)
+    }
 }
 
 extension FrontendConfiguration {
-    /// Maps the model: `crypto ikev2 policy/proposal` (or the IOS default proposal), the
-    /// profile's `identity local`, `dpd`, `lifetime`, `virtual-template`, the IPsec
-    /// profile's transform sets, `crypto ikev2 limit|cookie-challenge|fragmentation`.
+    /// Maps the model: `crypto ikev2 policy/proposal` (or the IOS default proposal), and
+    /// per profile its `match` statements, `identity local`, `authentication remote`,
+    /// `dpd`, `lifetime`, `virtual-template`, the IPsec profile's transform sets;
+    /// `crypto ikev2 limit|cookie-challenge|fragmentation`.
     public init(_ configuration: FlexConfiguration) throws(FrontendConfigurationError) {
         let ikev2 = configuration.ikev2
-        guard let profile = ikev2.profiles.first else {
+        let active = ikev2.profiles.filter { !$0.shutdown }
+        guard !active.isEmpty else {
             throw FrontendConfigurationError(description: "no crypto ikev2 profile: nothing for a peer to connect to")
         }
         var ikeProposals: [IKEProposalConfiguration] = []
@@ -49,6 +71,38 @@ extension FrontendConfiguration {
         }
         if ikeProposals.isEmpty { ikeProposals = [IKEProposalConfiguration.iosDefault()] }
 
+        var limits = ResponderConfiguration.Limits()
+        if let threshold = ikev2.cookieChallengeThreshold { limits.cookieChallengeThreshold = threshold }
+        if let halfOpen = ikev2.maximumNegotiatingSAs { limits.maximumHalfOpen = halfOpen }
+        if let total = ikev2.maximumSAs { limits.maximumSAs = total }
+
+        var responderProfiles: [ResponderProfile] = []
+        var frontendProfiles: [String: FrontendProfile] = [:]
+        for profile in active {
+            let (engine, frontend) = try Self.profile(profile, in: configuration)
+            responderProfiles.append(engine)
+            frontendProfiles[profile.name] = frontend
+        }
+        let first = responderProfiles[0]
+        var responder = ResponderConfiguration(
+            ikeProposals: ikeProposals, childProposals: first.childProposals, localIdentity: first.localIdentity,
+            requiresConfigurationRequest: false, requiresAuthorization: first.requiresAuthorization, limits: limits,
+            lifetimes: first.lifetimes, deadPeerDetection: first.deadPeerDetection,
+            fragmentation: ResponderConfiguration.Fragmentation(maximumMessageSize: ikev2.fragmentationMTU ?? 1280))
+        responder.remoteAuthentication = first.remoteAuthentication
+        responder.profiles = responderProfiles
+        self.responder = responder
+        profiles = frontendProfiles
+        ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
+            SocketAddressPair(address: $0.address, ikePort: $0.port, natTraversalPort: $0.natTraversalPort)
+        }
+    }
+
+    /// One `crypto ikev2 profile` as the engine and the frontend use it.
+    static func profile(_ profile: IKEv2Profile, in configuration: FlexConfiguration)
+        throws(FrontendConfigurationError) -> (ResponderProfile, FrontendProfile) {
+        let ikev2 = configuration.ikev2
+        let place = "crypto ikev2 profile \(profile.name)"
         let template = profile.virtualTemplate
         var childProposals: [ChildProposalConfiguration] = []
         let ipsecProfile = configuration.interfaces.first { $0.virtualTemplateNumber == template }?
@@ -76,10 +130,18 @@ extension FrontendConfiguration {
             localIdentity = .address(listen)
         }
 
-        var limits = ResponderConfiguration.Limits()
-        if let threshold = ikev2.cookieChallengeThreshold { limits.cookieChallengeThreshold = threshold }
-        if let halfOpen = ikev2.maximumNegotiatingSAs { limits.maximumHalfOpen = halfOpen }
-        if let total = ikev2.maximumSAs { limits.maximumSAs = total }
+        var remote: [ResponderProfile.RemoteAuthentication] = []
+        for method in profile.remoteAuthentication {
+            switch method {
+            case .preShared: remote.append(.sharedKey)
+            case .rsaSignature, .ecdsaSignature: remote.append(.signature)
+            case .eap(let query, let timeout): remote.append(.eap(queryIdentity: query, timeoutSeconds: Int64(timeout)))
+            case .anyconnectEAP:
+                throw FrontendConfigurationError(description: "\(place): authentication remote anyconnect-eap is not supported by the IKE engine yet")
+            }
+        }
+        if remote.isEmpty { remote = [.sharedKey] }
+
         var lifetimes = ResponderConfiguration.Lifetimes()
         lifetimes.ikeSASeconds = Int64(profile.lifetimeSeconds)
         if let seconds = ipsecProfile?.lifetimeSeconds { lifetimes.childSASeconds = Int64(seconds) }
@@ -92,20 +154,42 @@ extension FrontendConfiguration {
             guard case .fixed(let name) = authorization.username else { return nil }
             return ikev2.authorizationPolicies.first { $0.name == name }
         }.first
-        localAuthorization = policy.map(Self.sessionAuthorization)
-        responder = ResponderConfiguration(
-            ikeProposals: ikeProposals, childProposals: childProposals, localIdentity: localIdentity,
-            requiresConfigurationRequest: false, requiresAuthorization: policy != nil, limits: limits, lifetimes: lifetimes,
-            deadPeerDetection: dpd,
-            fragmentation: ResponderConfiguration.Fragmentation(maximumMessageSize: ikev2.fragmentationMTU ?? 1280))
-        profileName = profile.name
-        virtualTemplate = template
+        var match = ProfileMatch(certificateMaps: profile.certificateMaps)
+        match.localAddresses = profile.localAddresses
+        for identity in profile.identityMatches {
+            match.identities.append(Self.identityPattern(identity))
+        }
+        let engine = ResponderProfile(
+            name: profile.name, match: match, remoteAuthentication: remote, localIdentity: localIdentity,
+            childProposals: childProposals, requiresAuthorization: policy != nil, lifetimes: lifetimes,
+            deadPeerDetection: dpd)
         // The authorization policy's `pool` gives the address; without one, `default`'s.
-        poolName = policy?.pool
+        let pool = policy?.pool
             ?? ikev2.authorizationPolicies.first(where: { $0.name == "default" })?.pool
             ?? (configuration.ipv4Pools.count == 1 ? configuration.ipv4Pools.first?.name : nil)
-        ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
-            SocketAddressPair(address: $0.address, ikePort: $0.port, natTraversalPort: $0.natTraversalPort)
+        var frontend = FrontendProfile(name: profile.name, virtualTemplate: template, poolName: pool,
+                                       localAuthorization: policy.map(Self.sessionAuthorization))
+        switch profile.localAuthentication {
+        case .rsaSignature?, .ecdsaSignature?:
+            let signing = profile.trustpoints.first { $0.usage != .verify }
+            guard let trustpoint = signing?.trustpoint else {
+                throw FrontendConfigurationError(description: "\(place): authentication local rsa-sig/ecdsa-sig needs 'pki trustpoint NAME'")
+            }
+            frontend.localAuthentication = .signature(trustpoint: trustpoint)
+        default:
+            frontend.localAuthentication = .preShared
+        }
+        return (engine, frontend)
+    }
+
+    static func identityPattern(_ match: IKEv2Profile.IdentityMatch) -> IdentityPattern {
+        switch match {
+        case .address(let address, let mask): .ipv4(address, prefixLength: UInt8(mask.rawValue.nonzeroBitCount))
+        case .ipv6Prefix(let address, let length): .ipv6(address, prefixLength: length)
+        case .fqdn(let name, let domain): .fqdn(name, domain: domain)
+        case .email(let name, let domain): .email(name, domain: domain)
+        case .keyID(let id): .keyID(id)
+        case .any: .any
         }
     }
 

@@ -38,7 +38,14 @@ public final class NATTraversalPorts: Sendable {
             do {
                 let socket = try UDPSocket(binding: address)
                 let local = socket.localAddress
-                let plane = try ESPDataPlane(socket: socket, nonESPHandler: { datagram in
+                // Plain ESP beside ESP-in-UDP where the kernel lets us (CAP_NET_RAW).
+                var raw: RawESPSocket?
+                do {
+                    raw = try RawESPSocket(binding: address.address)
+                } catch {
+                    logger.notice("no plain ESP on \(address.address): \(error); peers without NAT need UDP encapsulation")
+                }
+                let plane = try ESPDataPlane(socket: socket, rawESP: raw, nonESPHandler: { datagram in
                     // The frontend may be restarting: IKE retransmits, so a failed handoff is a drop.
                     do {
                         try handoff.send(.init(remote: datagram.source, local: local, ikeMessage: datagram.message))
@@ -66,7 +73,12 @@ public final class NATTraversalPorts: Sendable {
 
     /// The plane whose socket serves `local`: the exact address, else a wildcard socket of the
     /// same family and port.
+    /// Port 0 asks for plain ESP: the plane of that address with a raw ESP socket.
     public func plane(serving local: SocketAddress) -> ESPDataPlane? {
+        if local.port == 0 {
+            return planes.first { $0.rawESP != nil && $0.socket.localAddress.address == local.address }
+                ?? planes.first { $0.rawESP != nil && Self.isWildcard($0.socket.localAddress.address, family: local.address) }
+        }
         if let exact = planes.first(where: { $0.socket.localAddress == local }) { return exact }
         return planes.first { plane in
             let bound = plane.socket.localAddress
@@ -76,6 +88,14 @@ public final class NATTraversalPorts: Sendable {
             case (.v6(let address), .v6): return address.high == 0 && address.low == 0
             default: return false
             }
+        }
+    }
+
+    private static func isWildcard(_ bound: IPAddress, family: IPAddress) -> Bool {
+        switch (bound, family) {
+        case (.v4(let address), .v4): address.rawValue == 0
+        case (.v6(let address), .v6): address.high == 0 && address.low == 0
+        default: false
         }
     }
 

@@ -88,7 +88,10 @@ extension TunnelManager {
     }
 
     /// Checks every SA first (a bad field refuses the whole request), then installs the new ones.
-    private func install(_ sas: [IPCv1ChildSA], field: String, on record: inout VirtualAccess) throws(TunnelManagerError) -> InstallOutcome {
+    /// `restored` (a restart): per SA, when it was installed and how far its sequence
+    /// numbers got; such SAs are not written to the store again.
+    func install(_ sas: [IPCv1ChildSA], field: String, on record: inout VirtualAccess,
+                 restored: [TunnelStateStore.ChildSARow]? = nil) throws(TunnelManagerError) -> InstallOutcome {
         var pending: [(index: Int, sa: ConvertedChildSA, endpoints: ChildSAEndpoints)] = []
         let now = clock.now()
         for (index, message) in sas.enumerated() {
@@ -97,7 +100,10 @@ extension TunnelManager {
             let name = "\(field)[\(index)]"
             let endpoints = try message.endpoints(field: name)
             do {
-                pending.append((index, try message.converted(field: name, now: now), endpoints))
+                let row = restored?[index]
+                pending.append((index, try message.converted(
+                    field: name, now: row.map { WallTime(nanosecondsSinceEpoch: $0.installedAtNanoseconds) } ?? now,
+                    restoredSequence: row?.sequence), endpoints))
             } catch {
                 if case .invalidChildSA = error { throw error }
                 return InstallOutcome(refusal: error)
@@ -135,6 +141,15 @@ extension TunnelManager {
             record.outboundSPI = sa.identifier.spi
             outcome.installed += 1
         }
+        if restored == nil, let store {
+            for entry in pending {
+                do {
+                    try store.saveChildSA(sas[entry.index], number: record.number, installedAtNanoseconds: now.nanosecondsSinceEpoch)
+                } catch {
+                    logger.error("child SA \(String(entry.sa.spi, radix: 16)) not checkpointed: \(error); a restart would lose it")
+                }
+            }
+        }
         logger.info("Virtual-Access\(record.number) child SAs installed", metadata: [
             "va": "\(record.number)", "session.id": "\(Self.sessionLabel(record.sessionKey))",
             "sa.spis": "\(Self.spiList(pending.map(\.sa.spi)))", "peer": "\(first.endpoints.remote)",
@@ -163,9 +178,11 @@ extension TunnelManager {
         for spi in spis {
             if record.inboundSPIs.remove(spi) != nil {
                 if let sa = plane.removeInbound(spi: spi) { record.retired.retire(inbound: sa.counters) }
+                try? store?.removeChildSA(spi: spi, inbound: true)
                 removed += 1
             } else if record.outboundSPI == spi {
                 if let sa = try? plane.removeOutbound(for: record.dataPlaneSession) { record.retired.retire(outbound: sa.counters) }
+                try? store?.removeChildSA(spi: spi, inbound: false)
                 record.outboundSPI = nil
                 removed += 1
             }

@@ -26,6 +26,9 @@ extension TunnelManager {
             guard let number = state.table.lowestFreeNumber() else { throw .virtualAccessNumbersExhausted }
             let record = try buildInterface(number: number, session: session, settings: settings, clients: clients, prefixes: prefixes)
             state.table[number] = record
+            do { try store?.saveVirtualAccess(number, session: session, request: request) } catch {
+                logger.error("Virtual-Access\(number) not checkpointed: \(error); a restart would lose it")
+            }
             logger.info("Virtual-Access\(number) up", metadata: [
                 "va": "\(number)", "interface": "\(record.interface.name)", "ifindex": "\(record.interfaceIndex)",
                 "session.id": "\(Self.sessionLabel(session))", "template": "Virtual-Template\(request.virtualTemplate)",
@@ -37,10 +40,10 @@ extension TunnelManager {
 
     /// The TUN, its link settings, addresses and routes. On a failure the interface is dropped,
     /// which takes its addresses and routes with it.
-    private func buildInterface(number: UInt32, session: Data, settings: TemplateSettings,
-                                clients: [IPAddress], prefixes: [InstalledRoute]) throws(TunnelManagerError) -> VirtualAccess {
+    func buildInterface(number: UInt32, session: Data, settings: TemplateSettings,
+                        clients: [IPAddress], prefixes: [InstalledRoute]) throws(TunnelManagerError) -> VirtualAccess {
         let interface: TUNInterface
-        do { interface = try TUNInterface(name: VirtualAccess.interfaceName(number)) } catch { throw .interface(error) }
+        do { interface = try TUNInterface(name: VirtualAccess.interfaceName(number), persistent: store != nil) } catch { throw .interface(error) }
         let routing = RouteNetlink(socket: netlink)
         do throws(NetlinkError) {
             let index = try routing.interfaceIndex(named: interface.name)
@@ -65,6 +68,7 @@ extension TunnelManager {
             return VirtualAccess(number: number, interface: interface, interfaceIndex: index, sessionKey: session,
                                  dataPlaneSession: sessionID, routes: routes)
         } catch {
+            try? interface.setPersistent(false)
             throw .netlink(error)
         }
     }
@@ -78,6 +82,11 @@ extension TunnelManager {
             return record
         }) else { return false }
         record.plane?.removeSession(record.dataPlaneSession)
+        // Persistent (restartable) interfaces go only when told to.
+        try? record.interface.setPersistent(false)
+        do { try store?.removeVirtualAccess(number) } catch {
+            logger.error("Virtual-Access\(number) not removed from \(store?.path ?? ""): \(error)")
+        }
         let routing = RouteNetlink(socket: netlink)
         state.withLock { _ in
             for route in record.routes {

@@ -16,9 +16,11 @@ import Synchronization
 /// virtual-access changes as a unit. The packet threads are the data plane's, never blocked
 /// by this lock.
 ///
-/// Nothing is restored on start: TUN interfaces, their routes and the userspace SAs die with
-/// the process, so a restarted tunneld starts empty and the frontend (which sees the new
-/// epoch) re-creates what it still needs.
+/// With a state store (the daemon always has one), a `kill -9` loses nothing: the TUN
+/// interfaces are persistent (their addresses and routes stay in the kernel), and the store
+/// holds each virtual-access and each ChildSA with its keys and checkpointed sequence
+/// numbers; `restore()` re-attaches and re-installs them before the first request. A
+/// SIGTERM (`close()`) deletes everything and empties the store.
 public final class TunnelManager: Sendable {
     struct State {
         var table = VirtualAccessTable()
@@ -31,15 +33,26 @@ public final class TunnelManager: Sendable {
     let ports: NATTraversalPorts
     let logger: Logger
     let clock: any WallClock
+    /// Where virtual-access interfaces and SAs are checkpointed; `nil` = nothing survives.
+    let store: TunnelStateStore?
+    let checkpointing = Atomic<Bool>(false)
 
-    /// A manager for `configuration` that installs SAs on `ports`' data planes.
+    /// A manager for `configuration` that installs SAs on `ports`' data planes; with
+    /// `stateFile`, it checkpoints them there for `restore()`.
     public init(configuration: FlexConfiguration, ports: NATTraversalPorts, logger: Logger,
-                clock: any WallClock = SystemWallClock()) throws(TunnelManagerError) {
+                clock: any WallClock = SystemWallClock(), stateFile: String? = nil) throws(TunnelManagerError) {
         do { netlink = try NetlinkSocket(family: .route) } catch { throw .netlink(error) }
         state = Mutex(State(configuration: configuration))
         self.ports = ports
         self.logger = logger
         self.clock = clock
+        if let stateFile {
+            do { store = try TunnelStateStore(path: stateFile) } catch {
+                throw .invalidRequest(field: "state file", reason: "\(stateFile): \(error)")
+            }
+        } else {
+            store = nil
+        }
     }
 
     /// Applies a re-read configuration: new virtual-access interfaces use the new templates;
@@ -81,11 +94,13 @@ public final class TunnelManager: Sendable {
     /// Removes every virtual-access (SAs, routes, interfaces) and stops the NAT-T ports: the
     /// SIGTERM path. Requests after this are refused.
     public func close() {
+        checkpointing.store(false, ordering: .releasing)
         let numbers = state.withLock { state in
             state.closed = true
             return state.table.numbers
         }
         for number in numbers { _ = deleteVirtualAccess(number, closing: true) }
+        try? store?.clear()
         ports.stop()
     }
 

@@ -38,9 +38,11 @@ public struct TunnelManagerCommand: AsyncParsableCommand, Sendable {
             let eventLog = DataPlaneEventLog(logger: context.logger)
             let ports = try NATTraversalPorts(binding: listen, runtimeDirectory: context.runtimeDirectory.path,
                                               logger: context.logger, events: { eventLog.record($0) })
-            let manager = try TunnelManager(configuration: configuration, ports: ports, logger: context.logger)
+            let manager = try TunnelManager(configuration: configuration, ports: ports, logger: context.logger,
+                                            stateFile: context.stateDirectory.path + "/tunnels.db")
+            // What a killed predecessor left: persistent TUNs and the SAs in the state file.
+            manager.restore()
             try ports.start()
-            // No state to restore: TUNs, routes and userspace SAs died with the previous process.
             let server = try IPCServer(binding: [context.endpoint("tunneld")], context: context.zmq, name: "tunneld",
                                        logger: context.logger) { request in manager.handle(request) }
             context.logger.info("tunnel manager listening", metadata: [

@@ -38,13 +38,13 @@ final class ESPDataPlaneEndToEndTests {
         let events = self.events
         func makeSide(_ namespace: NetworkNamespace, outer: String, inner: String, remoteInner: String) throws -> Side {
             let address = SocketAddress(address: IPAddress(outer)!, port: UDPEncapsulation.port)
-            let (socket, interface) = try namespace.perform {
-                (try UDPSocket(binding: address), try TUNInterface(name: "esp\(suffix)"))
+            let (socket, raw, interface) = try namespace.perform {
+                (try UDPSocket(binding: address), try RawESPSocket(binding: address.address), try TUNInterface(name: "esp\(suffix)"))
             }
             try ip("-n", namespace.name, "addr", "add", "\(inner)/32", "dev", interface.name)
             try ip("-n", namespace.name, "link", "set", interface.name, "mtu", "1400", "up")
             try ip("-n", namespace.name, "route", "add", "\(remoteInner)/24", "dev", interface.name, "src", inner)
-            let plane = try ESPDataPlane(socket: socket, nonESPHandler: { datagram in ikeMessages.append(datagram) },
+            let plane = try ESPDataPlane(socket: socket, rawESP: raw, nonESPHandler: { datagram in ikeMessages.append(datagram) },
                                          eventHandler: { event in events.append(event) })
             return Side(namespace: namespace, plane: plane, interface: interface, outer: address)
         }
@@ -62,7 +62,8 @@ final class ESPDataPlaneEndToEndTests {
     }
 
     /// Installs a pair of SAs (one per direction) between the two planes with `suite`.
-    func installSAs(_ suite: ESPCipherSuite, leftToRightSPI: UInt32, rightToLeftSPI: UInt32, esn: Bool = false) throws {
+    func installSAs(_ suite: ESPCipherSuite, leftToRightSPI: UInt32, rightToLeftSPI: UInt32, esn: Bool = false,
+                    plainESP: Bool = false) throws {
         func keys() -> ESPKeyMaterial {
             let material = (0..<suite.keyMaterialLength).map { _ in UInt8.random(in: 0...255) }
             return try! ESPKeyMaterial(directionKeyMaterial: SecretBytes(material), for: suite)
@@ -71,8 +72,11 @@ final class ESPDataPlaneEndToEndTests {
         let rightToLeft = keys()
         let leftNet = Self.range("198.18.10.0", "198.18.10.255")
         let rightNet = Self.range("198.18.20.0", "198.18.20.255")
-        try left.plane.addSession(session, interface: left.interface, peer: right.outer)
-        try right.plane.addSession(session, interface: right.interface, peer: left.outer)
+        // Port 0 = plain ESP (IP protocol 50) on the raw sockets instead of ESP-in-UDP.
+        let rightPeer = plainESP ? SocketAddress(address: right.outer.address, port: 0) : right.outer
+        let leftPeer = plainESP ? SocketAddress(address: left.outer.address, port: 0) : left.outer
+        try left.plane.addSession(session, interface: left.interface, peer: rightPeer)
+        try right.plane.addSession(session, interface: right.interface, peer: leftPeer)
         try left.plane.installOutbound(ESPOutboundSA(spi: leftToRightSPI, suite: suite, keys: leftToRight, extendedSequenceNumbers: esn,
                                                      installedAt: testInstant), for: session)
         try right.plane.installInbound(ESPInboundSA(spi: leftToRightSPI, suite: suite, keys: leftToRight, extendedSequenceNumbers: esn,
@@ -115,6 +119,32 @@ final class ESPDataPlaneEndToEndTests {
         while Date() < deadline, right.plane.counters.packetsDecapsulated < 5 { usleep(5_000) }
         #expect(right.plane.counters.packetsDecapsulated >= 5)
         #expect(right.plane.counters.unknownSPI == 0)
+    }
+
+    /// RFC 4303 ESP straight over IP (protocol 50), for peers without a NAT: this host's
+    /// kernel has no ESP of its own, and hands the packets to the raw sockets.
+    @Test func testPlainESP_pingCrossesTheRawSocketsAndNotTheUDPPort() throws {
+        try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0071, rightToLeftSPI: 0xb200_0072, plainESP: true)
+        try left.plane.start()
+        try right.plane.start()
+        let result = try left.namespace.run(["ping", "-c", "5", "-i", "0.2", "-W", "2", "198.18.20.1"])
+        #expect(result.status == 0, "ping output: \(result.output)")
+        #expect(result.output.contains("5 received"), "ping output: \(result.output)")
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline, right.plane.counters.packetsDecapsulated < 5 { usleep(5_000) }
+        #expect(right.plane.counters.rawESPReceived >= 5)
+        #expect(left.plane.counters.rawESPSent >= 5)
+        #expect(right.plane.counters.datagramsReceived == 0)
+        #expect(right.plane.statistics(for: session)?.inbound.first?.counters.packets ?? 0 >= 5)
+    }
+
+    @Test func testPlainESPPeer_isRefusedWithoutARawSocket() throws {
+        let plane = try ESPDataPlane(socket: try UDPSocket(binding: SocketAddress(address: IPAddress("127.0.0.1")!, port: 0)),
+                                     nonESPHandler: { _ in }, eventHandler: { _ in })
+        let peer = SocketAddress(address: IPAddress("127.0.0.2")!, port: 0)
+        #expect(throws: ESPDataPlaneError.rawESPUnavailable(peer)) {
+            try plane.addSession(self.session, interface: self.left.interface, peer: peer)
+        }
     }
 
     @Test func testExtendedSequenceNumbers_pingAcrossThePlanes() throws {

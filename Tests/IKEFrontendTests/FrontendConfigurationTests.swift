@@ -16,11 +16,12 @@ import IKEExchanges
         let loaded = EmbeddedConfiguration.load(preSharedKey: SecretBytes(Array("k".utf8) + Array(repeating: 0x61, count: 31)))
         #expect(!loaded.hasErrors)
         let frontend = try FrontendConfiguration(loaded.configuration)
-        #expect(frontend.profileName == "embedded")
-        #expect(frontend.virtualTemplate == 1)
-        #expect(frontend.poolName == "embedded-pool")
+        #expect(frontend.profileNames == ["embedded"])
+        let profile = try #require(frontend.profile("embedded"))
+        #expect(profile.virtualTemplate == 1)
+        #expect(profile.poolName == "embedded-pool")
         #expect(frontend.responder.requiresAuthorization)
-        #expect(frontend.localAuthorization?.poolName == "embedded-pool")
+        #expect(profile.localAuthorization?.poolName == "embedded-pool")
         #expect(frontend.responder.localIdentity == .fqdn("ikehub"))
         let proposal = try #require(frontend.responder.ikeProposals.first)
         #expect(proposal.encryptions.map(\.keyLengthBits) == [256, 128])
@@ -68,7 +69,7 @@ import IKEExchanges
         #expect(frontend.responder.lifetimes.ikeSASeconds == 7200)
         #expect(frontend.responder.lifetimes.childSASeconds == 1800)
         #expect(frontend.responder.deadPeerDetection == .init(intervalSeconds: 30, retryIntervalSeconds: 5))
-        #expect(frontend.virtualTemplate == 2)
+        #expect(frontend.profile("prof")?.virtualTemplate == 2)
     }
 
     @Test func testAuthorizationPolicy_pushesDNSWINSDomainAndRoutes() throws {
@@ -94,11 +95,68 @@ import IKEExchanges
             ip local pool p 10.9.0.1 10.9.0.9
             """)
         let frontend = try FrontendConfiguration(configuration)
-        let pushed = try #require(frontend.localAuthorization).pushedAttributes
+        let pushed = try #require(frontend.profile("prof")?.localAuthorization).pushedAttributes
         #expect(pushed.map(\.type.rawValue) == [3, 3, 4, 25, 13])
         #expect(pushed.first?.value == [192, 0, 2, 53])
         #expect(pushed.last?.value == [10, 1, 0, 0, 255, 255, 0, 0])
-        #expect(frontend.poolName == "p")
+        #expect(frontend.profile("prof")?.poolName == "p")
+    }
+
+    /// Two profiles, chosen by IDi as IOS does; each keeps its own template, DPD and
+    /// remote authentication.
+    @Test func testTwoProfiles_eachMapsItsMatchesAndSettings() throws {
+        let configuration = try Self.load("""
+            aaa new-model
+            radius server r1
+             address ipv4 127.0.0.1 auth-port 1812 acct-port 1813
+             key radius-secret
+            aaa group server radius rad
+             server name r1
+            aaa authentication eap eap-list group rad
+            crypto pki trustpoint tp
+             certificate-file /etc/ikehub/tp.crt
+             private-key-file /etc/ikehub/tp.key
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 profile branches
+             match identity remote fqdn domain branch.example
+             match identity remote address 192.0.2.0 255.255.255.0
+             identity local fqdn hub.example
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+             virtual-template 2
+            crypto ikev2 profile users
+             match identity remote email domain example.com
+             identity local fqdn vpn.example
+             authentication local rsa-sig
+             authentication remote eap query-identity timeout 45
+             pki trustpoint tp
+             aaa authentication eap eap-list
+             dpd 20 3 periodic
+             virtual-template 3
+            crypto ipsec profile ips
+             set ikev2-profile branches
+            interface Virtual-Template2 type tunnel
+             tunnel mode ipsec ipv4
+             tunnel protection ipsec profile ips
+            interface Virtual-Template3 type tunnel
+             tunnel mode ipsec ipv4
+             tunnel protection ipsec profile ips
+            """)
+        let frontend = try FrontendConfiguration(configuration)
+        #expect(frontend.profileNames == ["branches", "users"])
+        let engine = frontend.responder.profiles
+        #expect(engine[0].match.identities == [.fqdn("branch.example", domain: true), .ipv4(IPv4Address(0xc000_0200), prefixLength: 24)])
+        #expect(engine[0].remoteAuthentication == [.sharedKey])
+        #expect(engine[1].match.identities == [.email("example.com", domain: true)])
+        #expect(engine[1].remoteAuthentication == [.eap(queryIdentity: true, timeoutSeconds: 45)])
+        #expect(engine[1].localIdentity == .fqdn("vpn.example"))
+        #expect(engine[1].deadPeerDetection == .init(intervalSeconds: 20, retryIntervalSeconds: 3))
+        #expect(frontend.profile("branches")?.virtualTemplate == 2)
+        #expect(frontend.profile("users")?.virtualTemplate == 3)
     }
 
     @Test func testUnsupportedTransform_isNamedWithItsPlace() throws {

@@ -191,6 +191,26 @@ ikehub_start() {
 
 ikehub_stop() { stop_pidfile "$SCENARIO_STATE/ikehub/launcher.pid"; }
 
+# ikehub_pid NAME: the pid the launcher last started process NAME with.
+ikehub_pid() {
+  cat "$SCENARIO_STATE/ikehub/launcher.log" "$SCENARIO_STATE"/ikehub/logs/*.log 2>/dev/null \
+    | grep -oE "started $1(-[0-9]+)? pid [0-9]+" | tail -1 | grep -oE "[0-9]+$"
+}
+
+# restart_by_kill NAME: kill -9 process NAME of this headend and wait until the launcher
+# has started it again (prints "restarted NAME" then).
+restart_by_kill() {
+  local old; old=$(ikehub_pid "$1")
+  [ -n "$old" ] || { echo "no pid for $1"; return 1; }
+  kill -KILL "$old"
+  for _ in $(seq 1 100); do
+    local now; now=$(ikehub_pid "$1")
+    if [ -n "$now" ] && [ "$now" != "$old" ]; then sleep 1; echo "restarted $1 (pid $old -> $now)"; return 0; fi
+    sleep 0.1
+  done
+  echo "$1 was not restarted"; return 1
+}
+
 # ikehubctl ARGS…: the operator CLI against this scenario's headend.
 ikehubctl() { "$IKEHUB_BIN/ikehubctl" --runtime-dir "$SCENARIO_STATE/ikehub/run" "$@"; }
 

@@ -24,11 +24,13 @@ final class TunneldDataPathTests {
     func makePeer() throws -> (plane: ESPDataPlane, interface: TUNInterface) {
         let outer = SocketAddress(address: IPAddress(TunneldHarness.peerOuter)!, port: 4500)
         let name = "tp\(UInt16.random(in: 0...9999))"
-        let (socket, interface) = try harness.peer.perform { (try UDPSocket(binding: outer), try TUNInterface(name: name)) }
+        let (socket, raw, interface) = try harness.peer.perform {
+            (try UDPSocket(binding: outer), try RawESPSocket(binding: outer.address), try TUNInterface(name: name))
+        }
         try ip("-n", harness.peer.name, "addr", "add", "\(Self.clientInner)/32", "dev", interface.name)
         try ip("-n", harness.peer.name, "link", "set", interface.name, "mtu", "1380", "up")
         try ip("-n", harness.peer.name, "route", "add", "\(TunneldHarness.loopback)/32", "dev", interface.name, "src", Self.clientInner)
-        let plane = try ESPDataPlane(socket: socket, nonESPHandler: { _ in }, eventHandler: { _ in })
+        let plane = try ESPDataPlane(socket: socket, rawESP: raw, nonESPHandler: { _ in }, eventHandler: { _ in })
         return (plane, interface)
     }
 
@@ -51,7 +53,8 @@ final class TunneldDataPathTests {
     /// 4-octet salt (RFC 4106 §8.1).
     static func keys() -> [UInt8] { (0..<20).map { _ in UInt8.random(in: 0...255) } }
 
-    func establish(softLifetimeSeconds: UInt32 = 0) async throws -> Tunnel {
+    /// `plainESP`: the ChildSAs name no UDP ports, so ESP goes straight over IP (protocol 50).
+    func establish(softLifetimeSeconds: UInt32 = 0, plainESP: Bool = false) async throws -> Tunnel {
         guard case .createVirtualAccessReply(let created)? = try await request(.createVirtualAccessRequest(.with {
             $0.virtualTemplate = 1
             $0.clientAddresses = [Wire.address(Self.clientInner)]
@@ -59,15 +62,22 @@ final class TunneldDataPathTests {
         let toHeadend = Self.keys(), toPeer = Self.keys()
         var inbound = Wire.childSA(spi: Self.inboundSPI, direction: .inbound, keyMaterial: toHeadend)
         inbound.softLifetimeSeconds = softLifetimeSeconds
+        var outbound = Wire.childSA(spi: Self.outboundSPI, direction: .outbound, keyMaterial: toPeer)
+        if plainESP {
+            inbound.encapsulationLocalPort = 0
+            inbound.encapsulationRemotePort = 0
+            outbound.encapsulationLocalPort = 0
+            outbound.encapsulationRemotePort = 0
+        }
         guard case .installChildSaReply(let installed)? = try await request(.installChildSaRequest(.with {
             $0.virtualAccess = created.virtualAccess
-            $0.sas = [inbound, Wire.childSA(spi: Self.outboundSPI, direction: .outbound, keyMaterial: toPeer)]
+            $0.sas = [inbound, outbound]
         })) else { throw HarnessError("InstallChildSA", "no reply body") }
         guard installed.result == .installed else { throw HarnessError("InstallChildSA", "\(installed)") }
 
         let peer = try makePeer()
         let tunnel = Tunnel(virtualAccess: created.virtualAccess, plane: peer.plane, interface: peer.interface)
-        let headendOuter = SocketAddress(address: IPAddress(TunneldHarness.headendOuter)!, port: 4500)
+        let headendOuter = SocketAddress(address: IPAddress(TunneldHarness.headendOuter)!, port: plainESP ? 0 : 4500)
         try peer.plane.addSession(tunnel.session, interface: peer.interface, peer: headendOuter)
         try installPeerSAs(tunnel, toHeadendSPI: Self.inboundSPI, toHeadend: toHeadend, toPeerSPI: Self.outboundSPI, toPeer: toPeer)
         try peer.plane.start()
@@ -94,8 +104,9 @@ final class TunneldDataPathTests {
         return counters
     }
 
-    @Test func testPing_crossesTheTunnelToTheVirtualAccessAndBack() async throws {
-        let tunnel = try await establish()
+    @Test(arguments: [false, true])
+    func testPing_crossesTheTunnelToTheVirtualAccessAndBack(plainESP: Bool) async throws {
+        let tunnel = try await establish(plainESP: plainESP)
         defer { tunnel.plane.stop() }
         let ping = try ping(count: 3)
         #expect(ping.status == 0, "ping: \(ping.output)\n\(harness.daemon.log())")

@@ -11,14 +11,17 @@ extension ESPDataPlane {
             pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: inboundWakeup.readDescriptor, events: Int16(POLLIN), revents: 0),
         ]
+        if let rawESP { descriptors.append(pollfd(fd: rawESP.descriptor, events: Int16(POLLIN), revents: 0)) }
         while running.load(ordering: .acquiring) {
-            let ready = poll(&descriptors, 2, -1)
+            let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
             guard ready > 0 else { continue }
             if descriptors[1].revents != 0 { inboundWakeup.drain() }
-            guard descriptors[0].revents != 0 else { continue }
             var local = ESPDataPlaneCounters()
+            if descriptors.count > 2, descriptors[2].revents != 0, let rawESP {
+                receiveRawESP(rawESP, scratch: batch.slot(0), counters: &local)
+            }
             // Drain what is queued, a batch at a time, before polling again.
-            while running.load(ordering: .relaxed) {
+            while descriptors[0].revents != 0, running.load(ordering: .relaxed) {
                 let received: Int
                 do { received = try socket.receive(into: batch, timeoutMilliseconds: 0) } catch { break }
                 guard received > 0 else { break }
@@ -27,6 +30,38 @@ extension ESPDataPlane {
                 if received < batch.capacity { break }
             }
             planeCounters.withLock { $0.add(local) }
+        }
+    }
+
+    /// Plain ESP from the raw socket, up to a batch of packets per wake-up, each read into
+    /// `scratch` and opened there.
+    private func receiveRawESP(_ rawESP: RawESPSocket, scratch: UnsafeMutableRawBufferPointer,
+                               counters: inout ESPDataPlaneCounters) {
+        for _ in 0..<configuration.batchSize {
+            let received: (esp: Range<Int>, source: IPAddress)?
+            do { received = try rawESP.receive(into: scratch) } catch { return }
+            guard let (range, _) = received else { return }
+            counters.rawESPReceived &+= 1
+            guard !range.isEmpty else {
+                counters.malformedDatagrams &+= 1
+                continue
+            }
+            let packet = UnsafeMutableRawBufferPointer(rebasing: scratch[range])
+            let route: SADatabase.InboundRoute
+            let opened: ESPOpenedPacket
+            do throws(ESPError) {
+                (route, opened) = try decapsulate(packet)
+            } catch {
+                if error.reason == .unknownSPI { counters.unknownSPI &+= 1 } else { counters.inboundDrops &+= 1 }
+                continue
+            }
+            do {
+                try route.interface.writePacket(UnsafeRawBufferPointer(rebasing: packet[opened.innerPacket]))
+                counters.packetsDecapsulated &+= 1
+            } catch {
+                counters.tunWriteErrors &+= 1
+            }
+            if let event = opened.lifetimeEvent { eventHandler(.lifetime(route.session, event)) }
         }
     }
 

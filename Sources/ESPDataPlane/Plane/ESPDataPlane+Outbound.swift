@@ -87,6 +87,18 @@ extension ESPDataPlane {
             }
             do {
                 let sealed = try sa.seal(payloadLength: length, nextHeader: nextHeader, in: slot)
+                if peer.port == 0, let rawESP {
+                    // Plain ESP: one sendto on the raw socket; the slot is free again at once.
+                    do {
+                        try rawESP.send(UnsafeRawBufferPointer(rebasing: slot[0..<sealed.length]), to: peer.address)
+                        counters.rawESPSent &+= 1
+                        counters.packetsEncapsulated &+= 1
+                    } catch {
+                        counters.sendErrors &+= 1
+                    }
+                    if let event = sealed.lifetimeEvent { eventHandler(.lifetime(id, event)) }
+                    continue
+                }
                 batch.setLength(sealed.length, at: batch.count)
                 batch.setAddress(peer, at: batch.count)
                 batch.count += 1

@@ -51,6 +51,9 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// The shared port-4500 socket.
     public let socket: UDPSocket
+    /// Plain ESP (IP protocol 50) on the same address, for peers not behind a NAT: a
+    /// session whose peer port is 0 uses it.
+    public let rawESP: RawESPSocket?
     public let configuration: Configuration
     let clock: any WallClock
     let nonESPHandler: @Sendable (NonESPDatagram) -> Void
@@ -65,7 +68,8 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// A data plane on `socket` (bound to 4500, or any port in tests). `nonESPHandler`
     /// receives IKE messages; `eventHandler` lifetime and NAT-mapping events.
-    public init(socket: UDPSocket, configuration: Configuration = Configuration(), clock: any WallClock = SystemWallClock(),
+    public init(socket: UDPSocket, rawESP: RawESPSocket? = nil, configuration: Configuration = Configuration(),
+                clock: any WallClock = SystemWallClock(),
                 nonESPHandler: @escaping @Sendable (NonESPDatagram) -> Void,
                 eventHandler: @escaping @Sendable (ESPDataPlaneEvent) -> Void) throws(ESPDataPlaneError) {
         guard let inbound = WakeupPipe(), let outbound = WakeupPipe() else {
@@ -80,6 +84,7 @@ public final class ESPDataPlane: @unchecked Sendable {
             }
         }
         self.socket = socket
+        self.rawESP = rawESP
         self.configuration = configuration
         self.clock = clock
         self.nonESPHandler = nonESPHandler
@@ -130,6 +135,7 @@ public final class ESPDataPlane: @unchecked Sendable {
 
     /// Adds a session: its TUN interface (made non-blocking here) and the peer's address.
     public func addSession(_ id: SessionID, interface: TUNInterface, peer: SocketAddress) throws(ESPDataPlaneError) {
+        if peer.port == 0, rawESP == nil { throw .rawESPUnavailable(peer) }
         do { try interface.setNonBlocking() } catch { throw .socket(error) }
         try database.withLock { (database) throws(ESPDataPlaneError) in try database.addSession(id, interface: interface, peer: peer) }
         outboundWakeup.signal()
@@ -147,6 +153,7 @@ public final class ESPDataPlane: @unchecked Sendable {
     /// Points the session's outbound ESP at `peer` (after the IKE frontend saw the peer's NAT
     /// mapping change, RFC 7296 §2.23).
     public func updatePeer(of id: SessionID, to peer: SocketAddress) throws(ESPDataPlaneError) {
+        if peer.port == 0, rawESP == nil { throw .rawESPUnavailable(peer) }
         try database.withLock { (database) throws(ESPDataPlaneError) in
             guard database.sessions[id] != nil else { throw .unknownSession(id) }
             database.sessions[id]?.peer = peer
@@ -196,6 +203,17 @@ public final class ESPDataPlane: @unchecked Sendable {
     /// Data-plane-wide counters, merged from each thread once per batch (so they can trail
     /// the per-SA counters, which move with each packet, by one batch).
     public var counters: ESPDataPlaneCounters { planeCounters.withLock { $0 } }
+
+    /// Where each SA of the session stands in its sequence space: the last sequence number
+    /// sent (outbound) and the replay window's top (inbound), for the tunnel manager's
+    /// checkpoints. `nil` for an unknown session.
+    public func sequenceCheckpoint(for id: SessionID) -> (outbound: (spi: UInt32, last: UInt64)?, inbound: [(spi: UInt32, top: UInt64)])? {
+        database.withLock { database in
+            guard let session = database.sessions[id] else { return nil }
+            let inbound = session.inboundSPIs.sorted().compactMap { spi in database.inbound[spi].map { (spi, $0.sa.replayWindowTop) } }
+            return (session.outbound.map { ($0.identifier.spi, $0.lastSequenceNumber) }, inbound)
+        }
+    }
 
     /// The session's peer and per-SA counters; `nil` for an unknown session.
     public func statistics(for id: SessionID) -> ESPSessionStatistics? {

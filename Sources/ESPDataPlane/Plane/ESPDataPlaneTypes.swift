@@ -43,6 +43,8 @@ public enum ESPDataPlaneError: Error, Equatable, Sendable, CustomStringConvertib
     case socket(SocketError)
     /// A system call failed (thread or pipe creation).
     case system(operation: String, errorNumber: Int32)
+    /// A peer without UDP encapsulation (port 0) on a plane that has no raw ESP socket.
+    case rawESPUnavailable(SocketAddress)
 
     public var description: String {
         switch self {
@@ -51,6 +53,7 @@ public enum ESPDataPlaneError: Error, Equatable, Sendable, CustomStringConvertib
         case .duplicateInboundSPI(let spi): "inbound SPI \(String(spi, radix: 16)) is in use"
         case .socket(let error): error.description
         case .system(let operation, let errorNumber): "\(operation): \(String(cString: strerror(errorNumber)))"
+        case .rawESPUnavailable(let peer): "peer \(peer.address) uses plain ESP, but this data plane has no raw ESP socket (needs CAP_NET_RAW)"
         }
     }
 }
@@ -88,6 +91,10 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
     public var oversizedTUNPackets: UInt64 = 0
     /// ESP datagrams the kernel refused to send.
     public var sendErrors: UInt64 = 0
+    /// Plain ESP packets (IP protocol 50, no UDP) taken from the raw socket.
+    public var rawESPReceived: UInt64 = 0
+    /// Plain ESP packets sent on the raw socket.
+    public var rawESPSent: UInt64 = 0
 
     public init() {}
 
@@ -107,6 +114,8 @@ public struct ESPDataPlaneCounters: Equatable, Sendable {
         unsupportedTUNPackets &+= other.unsupportedTUNPackets
         oversizedTUNPackets &+= other.oversizedTUNPackets
         sendErrors &+= other.sendErrors
+        rawESPReceived &+= other.rawESPReceived
+        rawESPSent &+= other.rawESPSent
     }
 }
 

@@ -28,6 +28,17 @@ public struct ResponderConfiguration: Hashable, Sendable {
     public var fragmentation: Fragmentation?
     /// The hash algorithms announced in SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4).
     public var signatureHashAlgorithms: [UInt16]
+    /// `authentication remote …` when no `profiles` are given.
+    public var remoteAuthentication: [ResponderProfile.RemoteAuthentication] = [.sharedKey, .signature]
+    /// The `crypto ikev2 profile`s in configuration order; IKE_AUTH picks one by its
+    /// `match` statements. Empty = this configuration's own settings take every peer.
+    public var profiles: [ResponderProfile] = []
+    /// RFC 6023: announce CHILDLESS_IKEV2_SUPPORTED and accept IKE_AUTH without a CHILD_SA.
+    public var acceptsChildlessIKESAs = true
+    /// SHA-1 hashes of the SubjectPublicKeyInfo of the CAs our trustpoints trust (RFC 7296
+    /// §3.7): sent in a CERTREQ with the IKE_SA_INIT response, so that clients that send
+    /// their certificate only when asked (strongSwan `send_cert = ifasked`) do.
+    public var certificateAuthorities: [[UInt8]] = []
 
     public init(ikeProposals: [IKEProposalConfiguration], childProposals: [ChildProposalConfiguration],
                 localIdentity: PeerIdentity, protectedSelectors: [TrafficSelector] = [],

@@ -90,6 +90,19 @@ public enum PeerAuthenticationMethod: Hashable, Sendable {
     case sharedKey(AuthenticationPayload)
     /// A signature AUTH (methods 1, 9–11, 14) and the CERT payloads that came with it.
     case signature(AuthenticationPayload, certificates: [CertificatePayload])
+    /// The first IKE_AUTH request came without AUTH: the peer wants EAP (RFC 7296 §2.16).
+    /// The broker computes our own AUTH (the profile's `authentication local` method over
+    /// `responderSignedOctets`) and, unless `queryIdentity`, starts the EAP conversation
+    /// with IDi as the EAP identity; answered ``AuthResult/eapContinue(_:)``.
+    case eapStart(queryIdentity: Bool)
+    /// RFC 4739: EAP as the second authentication, after the first one already carried our
+    /// AUTH; starts the conversation only (IDi of the request is the second identity).
+    case eapStartSecond(queryIdentity: Bool)
+    /// The peer's EAP message of round `round` (1, 2, …): relayed to the EAP server.
+    case eapRound(EAPPayload, round: Int)
+    /// After EAP Success with an MSK: the peer's AUTH, which only the broker (holding the
+    /// MSK) can check; it answers with our AUTH over `responderSignedOctets`.
+    case eapFinish(AuthenticationPayload, round: Int)
 }
 
 /// What goes to the auth broker for IKE_AUTH (DESIGN §2 step 1, STYLE §13). The frontend
@@ -104,6 +117,8 @@ public enum PeerAuthenticationMethod: Hashable, Sendable {
 public struct AuthRequest: Hashable, Sendable {
     public var session: SessionID
     public var ikeSA: IKESAIdentifier
+    /// The `crypto ikev2 profile` the session is set up under ("" = no profiles configured).
+    public var profile: String
     public var peer: Endpoint
     public var local: Endpoint
     /// IDi as received.
@@ -117,6 +132,9 @@ public struct AuthRequest: Hashable, Sendable {
     public var prf: PseudorandomFunction
     public var initiatorSignedOctets: [UInt8]
     public var responderSignedOctets: [UInt8]
+    /// The CA hashes of the peer's CERTREQ payloads (RFC 7296 §3.7): our chain should
+    /// end at one of them.
+    public var requestedCertificateAuthorities: [[UInt8]] = []
 }
 
 /// The broker's answer to ``AuthRequest``.
@@ -125,6 +143,61 @@ public enum AuthResult: Hashable, Sendable {
     case authenticated(AuthSuccess)
     /// Wrong key, bad signature, unknown identity: AUTHENTICATION_FAILED.
     case rejected(reason: String)
+    /// EAP goes on: the message for the peer (`nil` after ``PeerAuthenticationMethod/eapStart(queryIdentity:)``
+    /// with `queryIdentity`: the engine asks for the identity itself) and, on the first
+    /// round, our AUTH payload.
+    case eapContinue(EAPContinuation)
+    /// The EAP server accepted the peer.
+    case eapSucceeded(EAPOutcome)
+    /// The EAP server rejected the peer: EAP-Failure goes to it and the SA ends.
+    case eapFailed(reason: String, eapMessage: [UInt8]?)
+}
+
+/// The next EAP request for the peer.
+public struct EAPContinuation: Hashable, Sendable {
+    public var responderAuthentication: AuthenticationPayload?
+    public var eapMessage: [UInt8]?
+    /// Our certificate chain for CERT payloads in the first answer, when we sign.
+    public var responderCertificates: [[UInt8]]
+
+    public init(responderAuthentication: AuthenticationPayload? = nil, eapMessage: [UInt8]?, responderCertificates: [[UInt8]] = []) {
+        self.responderAuthentication = responderAuthentication
+        self.eapMessage = eapMessage
+        self.responderCertificates = responderCertificates
+    }
+}
+
+/// EAP Success: what the final AUTH and the authorization need.
+public struct EAPOutcome: Hashable, Sendable {
+    /// EAP-Success as the server sent it (`nil`: the engine builds one).
+    public var eapMessage: [UInt8]?
+    /// The method produced an MSK, which the broker keeps: the peer's final AUTH goes to
+    /// the broker. Without one, AUTH uses SK_pi/SK_pr and the engine checks it itself.
+    public var mskAvailable: Bool
+    /// The authenticated EAP identity, for authorization and accounting.
+    public var username: String?
+    /// Attributes of the Access-Accept: the FlexVPN "cached" authorization attributes.
+    public var attributes: [AAAAttribute]
+
+    public init(eapMessage: [UInt8]?, mskAvailable: Bool, username: String? = nil, attributes: [AAAAttribute] = []) {
+        self.eapMessage = eapMessage
+        self.mskAvailable = mskAvailable
+        self.username = username
+        self.attributes = attributes
+    }
+}
+
+/// One AAA attribute by name (a RADIUS or Cisco AV-pair name) with its value as text.
+public struct AAAAttribute: Hashable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    public var description: String { "\(name)=\(value)" }
 }
 
 /// A successful authentication.
@@ -132,18 +205,35 @@ public struct AuthSuccess: Hashable, Sendable {
     public var responderAuthentication: AuthenticationPayload
     /// The user name for authorization and accounting (defaults to the IDi text).
     public var username: String?
+    /// Attributes the authenticator returned (RADIUS Access-Accept): "cached" attributes.
+    public var attributes: [AAAAttribute]
+    /// Our certificate chain (DER, end entity first) for CERT payloads when we sign.
+    public var responderCertificates: [[UInt8]]
 
-    public init(responderAuthentication: AuthenticationPayload, username: String? = nil) {
+    public init(responderAuthentication: AuthenticationPayload, username: String? = nil, attributes: [AAAAttribute] = [],
+                responderCertificates: [[UInt8]] = []) {
         self.responderAuthentication = responderAuthentication
         self.username = username
+        self.attributes = attributes
+        self.responderCertificates = responderCertificates
     }
 }
 
 /// Step 2: what the broker gets to authorize the session.
 public struct AuthorizationRequest: Hashable, Sendable {
     public var session: SessionID
+    public var profile: String
     public var identity: PeerIdentity
     public var username: String?
+    /// How the peer authenticated: selects the `aaa authorization … psk|eap|cert` lines.
+    public var method: AuthorizationMethod
+    /// The authenticator's attributes (the "cached" set of the FlexVPN merge).
+    public var cachedAttributes: [AAAAttribute]
+}
+
+/// `psk`, `eap` or `cert` in `aaa authorization user|group …`.
+public enum AuthorizationMethod: String, Hashable, Sendable {
+    case psk, eap, cert
 }
 
 /// The broker's authorization answer.

@@ -7,6 +7,8 @@ import IKEWire
 /// Step 3: an address for the CFG_REQUEST.
 public struct AddressRequest: Hashable, Sendable {
     public var session: SessionID
+    /// The session's `crypto ikev2 profile` (its authorization policy may name the pool).
+    public var profile: String
     public var identity: PeerIdentity
     public var username: String?
     /// The CFG_REQUEST attributes as received (empty values ask, non-empty ones suggest).
@@ -56,6 +58,8 @@ public struct AddressRelease: Hashable, Sendable {
 /// Step 4: clone a virtual-access interface for the session.
 public struct VirtualAccessRequest: Hashable, Sendable {
     public var session: SessionID
+    /// The session's `crypto ikev2 profile` (its `virtual-template` is cloned).
+    public var profile: String
     public var virtualTemplate: Int?
     public var ipv4Address: IPv4Address?
     public var ipv6Address: IPv6Address?

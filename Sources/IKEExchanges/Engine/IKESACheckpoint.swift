@@ -60,6 +60,8 @@ public struct IKESACheckpoint: Sendable {
     public var lastResponseMessageID: MessageID?
     public var lastResponse: [[UInt8]]
     public var peerSupportsFragmentation: Bool
+    /// The `crypto ikev2 profile` the session was set up under.
+    public var profile: String
     public var identity: PeerIdentity
     public var username: String?
     public var address: AddressAssignment?
@@ -76,7 +78,7 @@ public struct IKESACheckpoint: Sendable {
                 local: Endpoint, peerBehindNAT: Bool, localBehindNAT: Bool, transforms: NegotiatedIKETransforms,
                 proposalName: String, keys: IKEKeys, nextInboundMessageID: MessageID, nextOutboundMessageID: MessageID,
                 lastResponseMessageID: MessageID?, lastResponse: [[UInt8]], peerSupportsFragmentation: Bool,
-                identity: PeerIdentity, username: String?, address: AddressAssignment?,
+                profile: String = "", identity: PeerIdentity, username: String?, address: AddressAssignment?,
                 virtualAccess: VirtualAccessInterface?, authorization: SessionAuthorization?, accountingStarted: Bool,
                 lifetimeSeconds: Int64, ageSeconds: Int64, children: [Child]) {
         self.session = session
@@ -95,6 +97,7 @@ public struct IKESACheckpoint: Sendable {
         self.lastResponseMessageID = lastResponseMessageID
         self.lastResponse = lastResponse
         self.peerSupportsFragmentation = peerSupportsFragmentation
+        self.profile = profile
         self.identity = identity
         self.username = username
         self.address = address
@@ -125,6 +128,7 @@ public struct IKESACheckpoint: Sendable {
         lastResponseMessageID = sa.window.lastResponseID
         lastResponse = sa.window.lastResponse
         peerSupportsFragmentation = sa.peerSupportsFragmentation
+        profile = state.session.profile
         identity = state.session.identity
         username = state.session.username
         address = state.session.address
@@ -150,7 +154,7 @@ public struct IKESACheckpoint: Sendable {
         } catch {
             throw .crypto(error, place: ErrorPlace(peer: remote, state: "checkpoint"))
         }
-        let resources = SessionResources(identity: identity, username: username, address: address,
+        let resources = SessionResources(profile: profile, identity: identity, username: username, address: address,
                                          virtualAccess: virtualAccess, authorization: authorization,
                                          accountingStarted: accountingStarted, establishedAt: now.adding(seconds: -ageSeconds))
         let restored = children.map {

@@ -28,6 +28,8 @@ public struct IKESASnapshot: Hashable, Sendable {
     public var integrity: String?
     public var group: String
     public var proposalName: String
+    /// The `crypto ikev2 profile` of the session ("" before IKE_AUTH chose one).
+    public var profile: String
     public var identity: PeerIdentity?
     public var username: String?
     public var assignedIPv4: IPv4Address?
@@ -52,6 +54,7 @@ public struct IKESASnapshot: Hashable, Sendable {
         integrity = sa.keys.transforms.integrity?.description
         group = sa.keys.transforms.group.description
         proposalName = sa.proposalName
+        profile = sa.phase.profileName ?? ""
         lifetimeSeconds = sa.lifetimeSeconds
         ageSeconds = now.milliseconds(since: sa.createdAt) / 1000
         createdAt = sa.createdAt

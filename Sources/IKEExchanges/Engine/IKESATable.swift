@@ -53,14 +53,32 @@ public struct IKESATable: Sendable {
         public var initRetransmissionsAnswered = 0
     }
 
-    public init(configuration: ResponderConfiguration, random: any RandomSource = SystemRandom()) {
+    /// `certificateMatcher` evaluates `match certificate` for profile selection.
+    public init(configuration: ResponderConfiguration, random: any RandomSource = SystemRandom(),
+                certificateMatcher: (any CertificateMapMatcher)? = nil) {
         self.configuration = configuration
         self.random = random
+        self.certificateMatcher = certificateMatcher
         cookies = CookieJar(lifetimeSeconds: configuration.limits.cookieSecretLifetimeSeconds)
+        for profile in configuration.profiles {
+            profileConfigurations[profile.name] = configuration.applying(profile)
+        }
     }
 
+    /// The configuration each profile's sessions see, made once.
+    private var profileConfigurations: [String: ResponderConfiguration] = [:]
+    private let certificateMatcher: (any CertificateMapMatcher)?
+
     private func environment(_ now: MonotonicTime) -> ExchangeEnvironment {
-        ExchangeEnvironment(configuration: configuration, random: random, now: now)
+        ExchangeEnvironment(configuration: configuration, base: configuration, random: random, now: now,
+                            certificateMatcher: certificateMatcher)
+    }
+
+    /// The environment of `sa`: its profile's settings once IKE_AUTH chose one.
+    private func environment(_ now: MonotonicTime, for sa: IKESA) -> ExchangeEnvironment {
+        guard let name = sa.phase.profileName, let chosen = profileConfigurations[name] else { return environment(now) }
+        return ExchangeEnvironment(configuration: chosen, base: configuration, random: random, now: now,
+                                   certificateMatcher: certificateMatcher)
     }
 
     /// IKE SAs that have not completed IKE_AUTH.
@@ -96,7 +114,7 @@ public struct IKESATable: Sendable {
                                                                  messageID: header.messageID)))]
         }
         var out = Outcome()
-        sa.receive(message, datagram: datagram, env: environment(now), out: &out)
+        sa.receive(message, datagram: datagram, env: environment(now, for: sa), out: &out)
         return apply(sa, out, now: now)
     }
 
@@ -152,7 +170,7 @@ public struct IKESATable: Sendable {
                                       _ body: (inout IKESA, ExchangeEnvironment, inout Outcome) -> Void) -> [IKEEffect] {
         guard let spi = sessions[session], var sa = sas[spi] else { return [] }
         var out = Outcome()
-        body(&sa, environment(now), &out)
+        body(&sa, environment(now, for: sa), &out)
         return apply(sa, out, now: now)
     }
 
@@ -216,7 +234,7 @@ public struct IKESATable: Sendable {
     public mutating func handle(timer: IKETimer, at now: MonotonicTime) -> [IKEEffect] {
         guard var sa = sas[timer.localSPI] else { return [] }
         var out = Outcome()
-        sa.timerFired(timer.kind, env: environment(now), out: &out)
+        sa.timerFired(timer.kind, env: environment(now, for: sa), out: &out)
         return apply(sa, out, now: now)
     }
 
@@ -248,7 +266,7 @@ public struct IKESATable: Sendable {
                 var successor = into
                 successor.phase = .established(state)
                 var extra = Outcome()
-                successor.armEstablishedTimers(env: environment(now), out: &extra)
+                successor.armEstablishedTimers(env: environment(now, for: successor), out: &extra)
                 redundant.phase = .rekeyed(Rekeyed(successor: successor.localSPI))
                 redundant.timers = redundant.timers.filter { $0.key == .retransmission }
                 checkpointIfChanged(&successor, effects: &effects)
@@ -264,7 +282,7 @@ public struct IKESATable: Sendable {
                     guard let spi = sessions[session], var other = sas[spi], case .established(let state) = other.phase,
                           state.session.identity == identity else { continue }
                     var extra = Outcome()
-                    other.endSession(reason: .replacedByInitialContact, notifyPeer: false, env: environment(now), out: &extra)
+                    other.endSession(reason: .replacedByInitialContact, notifyPeer: false, env: environment(now, for: other), out: &extra)
                     earlier += apply(other, extra, now: now)
                 }
             }
@@ -338,7 +356,7 @@ public struct IKESATable: Sendable {
     public mutating func restore(from checkpoint: IKESACheckpoint, at now: MonotonicTime) throws(IKEProtocolError) -> [IKEEffect] {
         var sa = try checkpoint.makeIKESA(now: now)
         var out = Outcome()
-        sa.armEstablishedTimers(env: environment(now), out: &out)
+        sa.armEstablishedTimers(env: environment(now, for: sa), out: &out)
         return apply(sa, out, now: now)
     }
 
@@ -346,7 +364,7 @@ public struct IKESATable: Sendable {
 
     /// Plain values for `show crypto ikev2 sa [detail]`.
     public func snapshot(at now: MonotonicTime) -> [IKESASnapshot] {
-        sas.values.map { IKESASnapshot(sa: $0, configuration: configuration, now: now) }
+        sas.values.map { IKESASnapshot(sa: $0, configuration: environment(now, for: $0).configuration, now: now) }
             .sorted { $0.createdAt < $1.createdAt }
     }
 }

@@ -20,6 +20,23 @@ enum IKEAuthResponder {
 
     static func receive(_ payloads: [Payload], message: IKEMessage, datagram: InboundDatagram, sa: inout IKESA,
                         env: ExchangeEnvironment, out: inout Outcome) throws(IKEProtocolError) {
+        switch sa.phase {
+        case .authenticating(let state) where state.step == .eapAwaitingPeer:
+            try IKEAuthEAP.receiveRound(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
+        case .authenticating(let state) where state.step == .eapAwaitingAuth:
+            try IKEAuthEAP.receiveFinalAuth(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
+        case .authenticating(let state) where state.step == .awaitingSecondAuthentication:
+            try IKEAuthEAP.receiveSecondAuthentication(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
+        default:
+            try receiveInitial(payloads, message: message, datagram: datagram, sa: &sa, env: env, out: &out)
+        }
+    }
+
+    /// The first IKE_AUTH request: the profile is chosen for IDi, then AUTH goes to the
+    /// broker (or EAP starts when there is no AUTH).
+    private static func receiveInitial(_ payloads: [Payload], message: IKEMessage, datagram: InboundDatagram,
+                                       sa: inout IKESA, env: ExchangeEnvironment,
+                                       out: inout Outcome) throws(IKEProtocolError) {
         let messageID = message.header.messageID
         let place = sa.place(.ikeAuth, messageID)
         do {
@@ -28,10 +45,33 @@ enum IKEAuthResponder {
             throw .malformed(error, place: place)
         }
         let contents = try parse(payloads, place: place)
-        guard let authentication = contents.authentication else {
-            // No AUTH = the initiator wants EAP (RFC 7296 §2.16); not offered yet.
+        let identity = contents.initiatorID.identity
+        // IOS: no profile for the peer ends the exchange with AUTHENTICATION_FAILED.
+        // `match certificate`: the maps the peer's end-entity certificate satisfies.
+        var matchedMaps: Set<String> = []
+        if env.base.usesCertificateMaps, let matcher = env.certificateMatcher,
+           let endEntity = contents.certificates.first(where: { $0.encoding == .x509Signature }) {
+            let others = contents.certificates.dropFirst().filter { $0.encoding == .x509Signature }.map(\.data)
+            matchedMaps = matcher.matchingMaps(endEntity: endEntity.data, intermediates: Array(others))
+        }
+        guard let profile = env.base.selectProfile(identity: identity, localAddress: datagram.local.address,
+                                                   certificateMaps: matchedMaps) else {
             throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
-                                   reason: "IKE_AUTH without AUTH asks for EAP, which this profile does not offer")
+                                   reason: "no crypto ikev2 profile matches IDi \(identity) to \(datagram.local.address)")
+        }
+        let env = env.under(profile)
+        guard profile.allows(contents.authentication?.method) else {
+            let asked = contents.authentication.map { "AUTH method \($0.method)" } ?? "EAP (no AUTH payload)"
+            throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
+                                   reason: "profile \(profile.name) does not allow \(asked) (authentication remote)")
+        }
+        if contents.securityAssociation == nil {
+            // RFC 6023 childless IKE SA: no SAi2/TSi/TSr at all.
+            guard env.configuration.acceptsChildlessIKESAs, contents.initiatorSelectors.isEmpty,
+                  contents.responderSelectors.isEmpty else {
+                throw IKEProtocolError(.malformedMessage, notify: .invalidSyntax, place: place,
+                                       reason: "IKE_AUTH without SAi2 (childless IKE SAs are not accepted)")
+            }
         }
         let responderID = IdentificationPayload(identity: env.configuration.localIdentity)
         let identifier = sa.identifier, sessionID = sa.sessionID, keys = sa.keys
@@ -48,17 +88,28 @@ enum IKEAuthResponder {
             } catch {
                 throw .crypto(error, place: place)
             }
-            let method: PeerAuthenticationMethod = authentication.method == .sharedKeyMessageIntegrityCode
-                ? .sharedKey(authentication) : .signature(authentication, certificates: contents.certificates)
+            let method: PeerAuthenticationMethod
+            var eap: EAPConversation?
+            if let authentication = contents.authentication {
+                method = authentication.method == .sharedKeyMessageIntegrityCode
+                    ? .sharedKey(authentication) : .signature(authentication, certificates: contents.certificates)
+            } else {
+                let settings = profile.eapSettings ?? (queryIdentity: false, timeoutSeconds: 90)
+                method = .eapStart(queryIdentity: settings.queryIdentity)
+                eap = EAPConversation(queryIdentity: settings.queryIdentity, timeoutSeconds: settings.timeoutSeconds)
+            }
+            let initiatorOctets = state.initial.requestBytes + state.initial.responderNonce + macedI
+            let responderOctets = state.initial.responseBytes + state.initial.initiatorNonce + macedR
             phase = .authenticating(Authenticating(
-                initial: state.initial, request: contents, messageID: messageID, replyRemote: datagram.remote,
-                replyLocal: datagram.local, responderID: responderID, step: .authenticating))
+                initial: state.initial, profile: profile.name, request: contents, messageID: messageID,
+                replyRemote: datagram.remote, replyLocal: datagram.local, responderID: responderID, step: .authenticating,
+                eap: eap, initiatorSignedOctets: initiatorOctets, responderSignedOctets: responderOctets))
             return AuthRequest(
-                session: sessionID, ikeSA: identifier, peer: remote, local: local,
-                initiatorIdentity: contents.initiatorID.identity, responderIdentity: responderID.identity,
+                session: sessionID, ikeSA: identifier, profile: profile.name, peer: remote, local: local,
+                initiatorIdentity: identity, responderIdentity: responderID.identity,
                 requestedResponderIdentity: contents.requestedResponderID?.identity, method: method, prf: prf,
-                initiatorSignedOctets: state.initial.requestBytes + state.initial.responderNonce + macedI,
-                responderSignedOctets: state.initial.responseBytes + state.initial.initiatorNonce + macedR)
+                initiatorSignedOctets: initiatorOctets, responderSignedOctets: responderOctets,
+                requestedCertificateAuthorities: contents.requestedAuthorities)
         }
         sa.window.processing = messageID
         out.effects.append(.authenticate(request))
@@ -75,6 +126,11 @@ enum IKEAuthResponder {
             case .identificationResponder(let id): contents.requestedResponderID = id
             case .authentication(let auth): contents.authentication = auth
             case .certificate(let cert): contents.certificates.append(cert)
+            case .certificateRequest(let request) where request.encoding == .x509Signature:
+                let length = CertificateRequestPayload.authorityHashLength
+                contents.requestedAuthorities += stride(from: 0, to: request.authorityData.count - length + 1, by: length).map {
+                    Array(request.authorityData[$0..<$0 + length])
+                }
             case .configuration(let cp): contents.configuration = cp
             case .securityAssociation(let sa): contents.securityAssociation = sa
             case .trafficSelectorInitiator(let ts): contents.initiatorSelectors = ts.addressRanges
@@ -83,6 +139,7 @@ enum IKEAuthResponder {
                 switch notify.notifyType {
                 case .initialContact: contents.initialContact = true
                 case .useTransportMode: contents.transportModeRequested = true
+                case .anotherAuthFollows: contents.anotherAuthenticationFollows = true
                 default: break   // ESP_TFC_PADDING_NOT_SUPPORTED: we never pad; others are status we ignore
                 }
             default: break
@@ -98,7 +155,8 @@ enum IKEAuthResponder {
     // MARK: - Step results
 
     static func handle(authResult: AuthResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
-        guard case .authenticating(var state) = sa.phase, state.step == .authenticating else { return }
+        guard case .authenticating(var state) = sa.phase,
+              state.step == .authenticating || state.step == .eapRelaying || state.step == .eapFinishing else { return }
         switch authResult {
         case .rejected(let reason):
             // RFC 7296 §2.21.2: AUTHENTICATION_FAILED, and the IKE SA is not created.
@@ -107,19 +165,62 @@ enum IKEAuthResponder {
             sa.sendErrorResponse(exchange: .ikeAuth, messageID: state.messageID, notify: .authenticationFailed,
                                  remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
             sa.finish(reason: .authenticationFailed, out: &out)
+        case .eapContinue(let continuation):
+            IKEAuthEAP.handle(continuation: continuation, sa: &sa, env: env, out: &out)
+        case .eapSucceeded(let outcome):
+            IKEAuthEAP.handle(success: outcome, sa: &sa, env: env, out: &out)
+        case .eapFailed(let reason, let message):
+            IKEAuthEAP.handle(failure: reason, eapMessage: message, sa: &sa, env: env, out: &out)
         case .authenticated(let success):
-            state.authentication = success
-            if state.request.initialContact {
-                out.actions.append(.endOtherSessions(identity: state.request.initiatorID.identity, keeping: sa.sessionID))
+            guard state.step == .authenticating || state.step == .eapFinishing else { return }
+            authenticated(success, state: &state, sa: &sa, env: env, out: &out)
+        }
+    }
+
+    /// The peer is authenticated (AUTH checked, by the broker or, for EAP without an
+    /// MSK, by us): INITIAL_CONTACT, then authorization or the rest of the setup.
+    static func authenticated(_ success: AuthSuccess, state: inout Authenticating, sa: inout IKESA,
+                              env: ExchangeEnvironment, out: inout Outcome) {
+        var success = success
+        if state.request.anotherAuthenticationFollows, state.firstAuthentication == nil {
+            // RFC 4739 §3: answer the first authentication with IDr, [CERT], AUTH; the
+            // second one (EAP) follows in the next IKE_AUTH request.
+            var payloads: [Payload] = [.identificationResponder(state.responderID)]
+            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
+            payloads.append(.authentication(success.responderAuthentication))
+            do {
+                try sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads,
+                                    remote: state.replyRemote, local: state.replyLocal, env: env, out: &out)
+            } catch {
+                out.effects.append(.protocolError(error))
+                sa.tearDown(reason: .setupFailed(.authenticationFailed), out: &out)
+                return
             }
-            if env.configuration.requiresAuthorization {
-                state.step = .authorizing
-                sa.phase = .authenticating(state)
-                out.effects.append(.authorize(AuthorizationRequest(session: sa.sessionID, identity: state.request.initiatorID.identity,
-                                                                   username: username(state))))
-            } else {
-                continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
-            }
+            state.firstAuthentication = success
+            state.step = .awaitingSecondAuthentication
+            sa.phase = .authenticating(state)
+            let timeout = env.configuration.remoteAuthentication.lazy.compactMap(\.eap).first?.timeoutSeconds ?? 90
+            sa.schedule(.halfOpenExpiry, at: env.now.adding(seconds: timeout), out: &out)
+            return
+        }
+        if let outcome = state.eap?.outcome {
+            if success.username == nil { success.username = outcome.username }
+            if success.attributes.isEmpty { success.attributes = outcome.attributes }
+        }
+        state.authentication = success
+        if state.request.initialContact {
+            out.actions.append(.endOtherSessions(identity: state.request.initiatorID.identity, keeping: sa.sessionID))
+        }
+        if env.configuration.requiresAuthorization {
+            state.step = .authorizing
+            sa.phase = .authenticating(state)
+            let method: AuthorizationMethod = state.eap != nil ? .eap
+                : state.request.authentication?.method == .sharedKeyMessageIntegrityCode ? .psk : .cert
+            out.effects.append(.authorize(AuthorizationRequest(
+                session: sa.sessionID, profile: state.profile, identity: state.request.initiatorID.identity,
+                username: username(state), method: method, cachedAttributes: success.attributes)))
+        } else {
+            continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
         }
     }
 
@@ -147,6 +248,11 @@ enum IKEAuthResponder {
                                                    out: inout Outcome) {
         var state = state
         let place = sa.place(.ikeAuth, state.messageID)
+        if state.request.securityAssociation == nil {
+            // Childless (RFC 6023): the IKE SA alone; no address, interface or CHILD_SA.
+            complete(state, child: nil, sa: &sa, env: env, out: &out)
+            return
+        }
         switch ProposalSelection.selectChild(offered: state.request.securityAssociation?.proposals ?? [],
                                              configured: env.configuration.childProposals, keyExchangeGroup: nil,
                                              inIKEAuth: true) {
@@ -164,7 +270,7 @@ enum IKEAuthResponder {
             state.step = .allocatingAddress
             sa.phase = .authenticating(state)
             out.effects.append(.allocateAddress(AddressRequest(
-                session: sa.sessionID, identity: state.request.initiatorID.identity, username: username(state),
+                session: sa.sessionID, profile: state.profile, identity: state.request.initiatorID.identity, username: username(state),
                 requestedAttributes: request.attributes, wantsIPv4: wantsIPv4, wantsIPv6: wantsIPv6,
                 framedIPv4Address: state.authorization?.framedIPv4Address, poolName: state.authorization?.poolName)))
             return
@@ -202,7 +308,7 @@ enum IKEAuthResponder {
         state.step = .creatingVirtualAccess
         sa.phase = .authenticating(state)
         out.effects.append(.createVirtualAccess(VirtualAccessRequest(
-            session: sa.sessionID, virtualTemplate: state.authorization?.virtualTemplate,
+            session: sa.sessionID, profile: state.profile, virtualTemplate: state.authorization?.virtualTemplate,
             ipv4Address: state.address?.ipv4Address, ipv6Address: state.address?.ipv6Address)))
     }
 
@@ -278,7 +384,7 @@ enum IKEAuthResponder {
     static func handle(childSAInstallResult result: ChildSAInstallResult, sa: inout IKESA, env: ExchangeEnvironment,
                        out: inout Outcome) {
         guard case .authenticating(var state) = sa.phase, state.step == .installingChildSA,
-              let child = state.plannedChild, let success = state.authentication else { return }
+              let child = state.plannedChild, state.authentication != nil else { return }
         let place = sa.place(.ikeAuth, state.messageID)
         if case .failed(let reason) = result {
             state.plannedChild = nil   // nothing installed
@@ -286,14 +392,28 @@ enum IKEAuthResponder {
                                     sa: &sa, env: env, out: &out)
             return
         }
-        var payloads: [Payload] = [
-            .identificationResponder(state.responderID),
-            .authentication(success.responderAuthentication),
-            .securityAssociation(SecurityAssociationPayload(proposals: [child.proposal.responseProposal(spi: child.inboundSPI)])),
-            .trafficSelectorInitiator(TrafficSelectorPayload(child.remoteSelectors)),
-            .trafficSelectorResponder(TrafficSelectorPayload(child.localSelectors)),
-        ]
-        if let request = state.request.configuration, request.configurationType == .request {
+        complete(state, child: child, sa: &sa, env: env, out: &out)
+    }
+
+    /// The IKE_AUTH answer that establishes the session: `[IDr], AUTH, [CP], [SAr2, TSi,
+    /// TSr]` (after EAP, IDr went in the first answer already), then accounting Start.
+    private static func complete(_ state: Authenticating, child: ChildSA?, sa: inout IKESA, env: ExchangeEnvironment,
+                                 out: inout Outcome) {
+        guard let success = state.authentication else { return }
+        var payloads: [Payload] = []
+        if state.eap == nil {
+            payloads.append(.identificationResponder(state.responderID))
+            payloads += success.responderCertificates.map { .certificate(CertificatePayload(encoding: .x509Signature, data: $0)) }
+        }
+        payloads.append(.authentication(success.responderAuthentication))
+        if let child {
+            payloads += [
+                .securityAssociation(SecurityAssociationPayload(proposals: [child.proposal.responseProposal(spi: child.inboundSPI)])),
+                .trafficSelectorInitiator(TrafficSelectorPayload(child.remoteSelectors)),
+                .trafficSelectorResponder(TrafficSelectorPayload(child.localSelectors)),
+            ]
+        }
+        if let request = state.request.configuration, request.configurationType == .request, child != nil {
             payloads.append(.configuration(ConfigurationReply.build(request: request, assignment: state.address,
                                                                     authorization: state.authorization)))
         }
@@ -305,10 +425,10 @@ enum IKEAuthResponder {
             sa.tearDown(reason: .setupFailed(.noProposalChosen), out: &out)
             return
         }
-        let session = SessionResources(identity: state.request.initiatorID.identity, username: username(state),
-                                       address: state.address, virtualAccess: state.virtualAccess,
+        let session = SessionResources(profile: state.profile, identity: state.request.initiatorID.identity,
+                                       username: username(state), address: state.address, virtualAccess: state.virtualAccess,
                                        authorization: state.authorization, accountingStarted: true, establishedAt: env.now)
-        sa.phase = .established(Established(session: session, children: [child]))
+        sa.phase = .established(Established(session: session, children: child.map { [$0] } ?? []))
         out.effects.append(.accountingStart(AccountingStart(
             session: sa.sessionID, identity: session.identity, username: session.username, peer: sa.remote,
             framedIPv4Address: state.address?.ipv4Address, framedIPv6Address: state.address?.ipv6Address,
@@ -321,7 +441,7 @@ enum IKEAuthResponder {
     static func failAfterAuthentication(_ state: Authenticating, error: IKEProtocolError, sa: inout IKESA,
                                         env: ExchangeEnvironment, out: inout Outcome) {
         out.effects.append(.protocolError(error))
-        var payloads: [Payload] = [.identificationResponder(state.responderID)]
+        var payloads: [Payload] = state.eap == nil ? [.identificationResponder(state.responderID)] : []
         if let success = state.authentication { payloads.append(.authentication(success.responderAuthentication)) }
         payloads.append(.notify(NotifyPayload(type: error.notify ?? .noProposalChosen, data: error.notifyData)))
         try? sa.sendResponse(exchange: .ikeAuth, messageID: state.messageID, payloads: payloads, remote: state.replyRemote,

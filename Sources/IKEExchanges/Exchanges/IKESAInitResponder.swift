@@ -122,6 +122,19 @@ struct IKESAInitResponder {
                     .map(Payload.notify)
             }
             if wantsFragmentation { payloads.append(.notify(NotifyPayload(type: .ikev2FragmentationSupported))) }
+            if !env.configuration.certificateAuthorities.isEmpty {
+                payloads.append(.certificateRequest(CertificateRequestPayload(
+                    encoding: .x509Signature, authorityData: env.configuration.certificateAuthorities.flatMap { $0 })))
+            }
+            // RFC 4739 §3: we take a second authentication (certificate, then EAP).
+            if notifies.contains(where: { $0.notifyType == .multipleAuthSupported }) {
+                payloads.append(.notify(NotifyPayload(type: .multipleAuthSupported)))
+            }
+            // RFC 6023 §3: answer the initiator's CHILDLESS_IKEV2_SUPPORTED with ours.
+            if env.configuration.acceptsChildlessIKESAs,
+               notifies.contains(where: { $0.notifyType == .childlessIKEv2Supported }) {
+                payloads.append(.notify(NotifyPayload(type: .childlessIKEv2Supported)))
+            }
             // RFC 7427 §4: announce our hashes when the initiator announced its own.
             if notifies.contains(where: { $0.notifyType == .signatureHashAlgorithms }),
                !env.configuration.signatureHashAlgorithms.isEmpty {

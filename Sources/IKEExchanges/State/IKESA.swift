@@ -4,9 +4,33 @@ import IKEWire
 
 /// What every exchange step may use: configuration, randomness and the time of the input.
 struct ExchangeEnvironment: Sendable {
+    /// What the SA's exchanges use: the global configuration with the SA's profile applied.
     let configuration: ResponderConfiguration
+    /// The global configuration, with every profile, for the choice in IKE_AUTH.
+    let base: ResponderConfiguration
     let random: any RandomSource
     let now: MonotonicTime
+    /// `match certificate` evaluation, when a profile uses it.
+    var certificateMatcher: (any CertificateMapMatcher)?
+
+    init(configuration: ResponderConfiguration, random: any RandomSource, now: MonotonicTime) {
+        self.init(configuration: configuration, base: configuration, random: random, now: now)
+    }
+
+    init(configuration: ResponderConfiguration, base: ResponderConfiguration, random: any RandomSource, now: MonotonicTime,
+         certificateMatcher: (any CertificateMapMatcher)? = nil) {
+        self.configuration = configuration
+        self.base = base
+        self.random = random
+        self.now = now
+        self.certificateMatcher = certificateMatcher
+    }
+
+    /// The environment of a session under `profile`.
+    func under(_ profile: ResponderProfile) -> ExchangeEnvironment {
+        ExchangeEnvironment(configuration: base.applying(profile), base: base, random: random, now: now,
+                            certificateMatcher: certificateMatcher)
+    }
 }
 
 /// Changes to the table that only the table can make.

@@ -36,9 +36,24 @@ enum IKESAPhase: Sendable {
         }
     }
 
-    /// The phase as the capability to answer the first IKE_AUTH request, if it has it.
+    /// The phase as the capability to answer IKE_AUTH requests, if it has it: the first
+    /// one, or the next EAP round or final AUTH when EAP waits for the peer.
     var ikeAuthAcceptor: (any AcceptsIKEAuth)? {
-        if case .awaitingAuth(let state) = self { state } else { nil }
+        switch self {
+        case .awaitingAuth(let state): state
+        case .authenticating(let state) where state.step == .eapAwaitingPeer || state.step == .eapAwaitingAuth
+            || state.step == .awaitingSecondAuthentication: state
+        default: nil
+        }
+    }
+
+    /// The `crypto ikev2 profile` this SA's session runs under, once IKE_AUTH chose it.
+    var profileName: String? {
+        switch self {
+        case .authenticating(let state): state.profile
+        case .established(let state): state.session.profile
+        default: nil
+        }
     }
 
     /// The phase as the capability to answer CREATE_CHILD_SA requests, if it has it.
@@ -94,6 +109,8 @@ struct IKEAuthRequestContents: Sendable {
     var requestedResponderID: IdentificationPayload?
     var authentication: AuthenticationPayload?
     var certificates: [CertificatePayload]
+    /// CA hashes from the peer's CERTREQ payloads.
+    var requestedAuthorities: [[UInt8]] = []
     var configuration: ConfigurationPayload?
     var securityAssociation: SecurityAssociationPayload?
     var initiatorSelectors: [TrafficSelector]
@@ -101,16 +118,42 @@ struct IKEAuthRequestContents: Sendable {
     var initialContact: Bool
     /// USE_TRANSPORT_MODE was asked; we answer tunnel mode by omitting it (RFC 7296 §1.3.1).
     var transportModeRequested: Bool
+    /// RFC 4739: ANOTHER_AUTH_FOLLOWS, a second authentication (EAP) comes next.
+    var anotherAuthenticationFollows = false
 }
 
 /// The step of the IKE_AUTH setup that is waiting for its result.
 enum SetupStep: String, Sendable {
-    case authenticating, authorizing, allocatingAddress, creatingVirtualAccess, installingChildSA
+    case authenticating
+    /// EAP (RFC 7296 §2.16): waiting for the peer's next EAP message.
+    case eapAwaitingPeer
+    /// EAP: the broker relays the peer's message to the EAP server.
+    case eapRelaying
+    /// EAP succeeded: waiting for the peer's AUTH.
+    case eapAwaitingAuth
+    /// RFC 4739: the first authentication is done; waiting for the second IKE_AUTH.
+    case awaitingSecondAuthentication
+    /// EAP: the broker checks the peer's AUTH with the MSK.
+    case eapFinishing
+    case authorizing, allocatingAddress, creatingVirtualAccess, installingChildSA
+}
+
+/// An EAP conversation inside IKE_AUTH.
+struct EAPConversation: Sendable {
+    var queryIdentity: Bool
+    var timeoutSeconds: Int64
+    /// Peer messages relayed so far.
+    var round: Int = 0
+    /// The identifier of our last EAP request, which the peer's response repeats.
+    var lastIdentifier: UInt8 = 0
+    var outcome: EAPOutcome?
 }
 
 /// Running the DESIGN §2 steps for one IKE_AUTH request.
-struct Authenticating: Sendable {
+struct Authenticating: AcceptsIKEAuth {
     var initial: InitialExchange
+    /// The `crypto ikev2 profile` chosen for IDi.
+    var profile: String
     var request: IKEAuthRequestContents
     var messageID: MessageID
     /// Where the answer goes: the request's source and destination (RFC 7296 §2.11).
@@ -124,10 +167,19 @@ struct Authenticating: Sendable {
     var address: AddressAssignment?
     var virtualAccess: VirtualAccessInterface?
     var plannedChild: ChildSA?
+    var eap: EAPConversation?
+    /// RFC 4739: the first of two authentications succeeded (its AUTH went out).
+    var firstAuthentication: AuthSuccess?
+    /// RFC 4739: IDi of the second authentication.
+    var secondIdentity: PeerIdentity?
+    /// The signed octets of the first request, kept for the AUTH that ends EAP.
+    var initiatorSignedOctets: [UInt8] = []
+    var responderSignedOctets: [UInt8] = []
 }
 
 /// What a session holds outside the engine, all of it released when the session ends.
 struct SessionResources: Sendable {
+    var profile: String
     var identity: PeerIdentity
     var username: String?
     var address: AddressAssignment?
