@@ -42,6 +42,8 @@ final class AuthHarness: @unchecked Sendable {
         client = try IPCClient(connectingTo: "ipc://\(directory)/front.sock", context: context, logger: Self.logger)
         let end = ContinuousClock.now + .seconds(10)
         while await !engine.isRegistered(), ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        // The first request waits for the client's connection (health is idempotent: retried).
+        _ = try await client.request(.healthRequest(.init()))
     }
 
     var offeredServices: [String] {

@@ -30,17 +30,26 @@ struct EAPProcessTests {
                                       arguments: daemon + ["--config", config.path, "--name", "eap-worker"],
                                       logURL: sandbox.appendingPathComponent("worker.log"))
         defer { worker.stop(); broker.stop() }
-        #expect(worker.waitForLog(timeout: 10) { $0.contains("registered with the broker") }, "\(worker.log())")
+        try #require(worker.waitForLog(timeout: 20) { $0.contains("registered with the broker") },
+                     "worker:\n\(worker.log())\nbroker:\n\(broker.log())")
         #expect(worker.log().contains("auth services from \(config.path): auth.eap, authz, echo, health"))
 
         let context = try ZMQContext()
         let client = try IPCClient(connectingTo: "ipc://\(run)/authd.sock", context: context,
                                    logger: Logger(label: "aaa-test") { _ in SwiftLogNoOpLogHandler() })
         defer { client.close() }
+        // The first request waits for the connection to the broker (retried; health is idempotent).
+        _ = try await client.request(.healthRequest(.init()))
         let session = SessionID(high: 9, low: 9)
         let policy = RetryPolicy(deadline: .seconds(20), attemptTimeout: .seconds(20), maximumAttempts: 1)
-        let challenge = try EAPRelayTests.reply(await client.request(EAPRelayTests.round(0, []), service: "auth.eap", session: session,
-                                                                     idempotent: false, policy: policy))
+        let first: IPCv1Envelope
+        do {
+            first = try await client.request(EAPRelayTests.round(0, []), service: "auth.eap", session: session, idempotent: false, policy: policy)
+        } catch {
+            Issue.record("round 0: \(error)\nworker:\n\(worker.log())\nbroker:\n\(broker.log())\nradius:\n\(radius.log().suffix(2000))")
+            return
+        }
+        let challenge = try EAPRelayTests.reply(first)
         #expect(challenge.verdict == .continue, "\(challenge.reason)")
         let done = try EAPRelayTests.reply(await client.request(
             EAPRelayTests.round(1, EAPPeer.md5Response(to: [UInt8](challenge.eapMessage), password: "alice-secret")),
