@@ -45,7 +45,9 @@ let package = Package(
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
         .target(name: "ESPDataPlane", dependencies: ["HubVocabulary", "HubNetworking", "COpenSSL"]),
-        .target(name: "RADIUS", dependencies: ["HubVocabulary", "CRadcli"]),
+        .target(name: "RADIUS", dependencies: [
+            "HubVocabulary", "CRadcli", "COpenSSL", .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "HubStorage", dependencies: ["CSQLite"]),
@@ -91,8 +93,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        // MARK: - Auth plugins (DESIGN.md §7: only AuthWorker imports them)
+        .target(name: "AuthPluginAPI", dependencies: [
+            "HubVocabulary", "FlexConfig", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LocalKeyringPlugin", dependencies: ["AuthPluginAPI", "FlexConfig", "HubVocabulary"],
+                path: "Plugins/LocalKeyring", exclude: ["OPTIONS.md"]),
+        .target(name: "RADIUSPlugin", dependencies: [
+            "AuthPluginAPI", "RADIUS", "FlexConfig", "HubVocabulary", .product(name: "Logging", package: "swift-log"),
+        ], path: "Plugins/RADIUS", exclude: ["OPTIONS.md"]),
+        .target(name: "LocalAuthorizationPlugin", dependencies: [
+            "AuthPluginAPI", "FlexConfig", "HubVocabulary", .product(name: "Logging", package: "swift-log"),
+        ], path: "Plugins/LocalAuthorization", exclude: ["OPTIONS.md"]),
         .target(name: "AuthWorker", dependencies: [
             "HubVocabulary", "HubIPC", "HubDaemon", "ZeroMQ", "IKECrypto", "FlexConfig",
+            "AuthPluginAPI", "LocalKeyringPlugin", "RADIUSPlugin", "LocalAuthorizationPlugin",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -152,12 +167,20 @@ let package = Package(
         .testTarget(name: "AddressManagerTests", dependencies: ["AddressManager", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "AccountingTests", dependencies: ["Accounting", "RADIUS", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "HubNetworking", "HubVocabulary", "HubTestSupport"]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "HubTestSupport", "HubVocabulary"]),
         .testTarget(name: "AddressServiceTests", dependencies: [
             "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AccountingServiceTests", dependencies: [
             "Accounting", "FlexConfig", "RADIUS", "HubIPC", "HubVocabulary", "ZeroMQ", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AuthPluginTests", dependencies: [
+            "AuthPluginAPI", "LocalKeyringPlugin", "RADIUSPlugin", "LocalAuthorizationPlugin", "RADIUS", "FlexConfig",
+            "HubVocabulary", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AuthWorkerTests", dependencies: [
+            "AuthWorker", "AuthBroker", "AuthPluginAPI", "HubIPC", "HubVocabulary", "FlexConfig", "IKECrypto", "ZeroMQ",
+            "RADIUS", "COpenSSL", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
         .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),

@@ -23,6 +23,8 @@ public struct BrokerConfiguration: Sendable {
     public var signing: GatewaySigning?
     /// `auth.cert` in the broker (CertificateAuthenticationService.swift); nil: routed to workers.
     public var certificateAuthentication: CertificateAuthenticationService?
+    /// How long an EAP MSK waits for the session's final AUTH round before it is zeroed.
+    public var mskLifetime: Duration = .seconds(60)
 
     public init(frontendEndpoints: [String], workerEndpoints: [String], workerSecurity: WorkerSecurity? = nil) {
         self.frontendEndpoints = frontendEndpoints

@@ -42,6 +42,10 @@ extension BrokerCore {
             sendToClient(client, EnvelopeCodec.encode(answerLocally(envelope)))
             return
         }
+        if let reply = answerFinalEAPRound(envelope) {
+            sendToClient(client, reply)
+            return
+        }
         let requester = RequesterKey(client: client, correlationID: envelope.correlationID)
         if tokenByRequester[requester] != nil { return }  // a retry of a request still held
         let key = [UInt8](envelope.idempotencyKey)

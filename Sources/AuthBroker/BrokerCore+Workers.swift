@@ -51,9 +51,11 @@ extension BrokerCore {
         if case .authenticateReply(var reply) = envelope.body {
             if reply.verdict != .continue { pins[pinKey] = nil } else { pins[pinKey]?.lastUsed = .now() }
             if reply.hasMsk {
-                // The MSK stays in the worker tier: the frontend never holds it
-                // (DESIGN.md §1). Computing AUTH from it is ComputeAuth's job.
+                // The MSK stays in the broker: the frontend never holds it (DESIGN.md
+                // §1). The final EAP round is answered from it (BrokerCore+EAP.swift).
+                if reply.verdict == .accept { holdMSK(reply.msk, session: request.session) }
                 reply.clearMsk()
+                reply.mskAvailable = reply.verdict == .accept
                 envelope.body = .authenticateReply(reply)
                 return EnvelopeCodec.encodeVerbatim(envelope)
             }

@@ -26,6 +26,8 @@ final class BrokerCore: @unchecked Sendable {
     var waiting: [String: [UInt64]] = [:]
     var pins: [PinKey: (worker: [UInt8], lastUsed: MonotonicTime)] = [:]
     var replies = ReplyCache()
+    /// EAP MSKs kept for the final AUTH round, by session (BrokerCore+EAP.swift).
+    var heldKeys: [[UInt8]: HeldMSK] = [:]
     var nextToken: UInt64 = 1
     let started = MonotonicTime.now()
 

@@ -1,5 +1,7 @@
 public import ArgumentParser
+import AuthPluginAPI
 import FlexConfig
+import LocalKeyringPlugin
 import Foundation
 import HubDaemon
 import HubIPC
@@ -30,7 +32,39 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
     @Option(name: .customLong("psk-keyring"), help: "Keyring file (`<identity> <key>` lines, mode 0600): serve auth.psk.")
     public var pskKeyring: String?
 
+    @Option(name: .customLong("plugin-option"), help: "NAME.KEY=VALUE: an option of plugin NAME (Plugins/NAME/OPTIONS.md); repeatable.")
+    public var pluginOptions: [String] = []
+
     public init() {}
+
+    /// The services a resolved configuration needs: `auth.psk` when it has keyrings or
+    /// `keyring aaa`, `auth.eap` for EAP profiles, `authz` when any profile authorizes.
+    static func services(for plugins: ResolvedPlugins, configuration: FlexConfiguration) -> [any WorkerService] {
+        var services: [any WorkerService] = []
+        let hasKeyrings = !configuration.ikev2.keyrings.isEmpty || plugins.usedFeatures.contains(.preSharedKeys)
+        if hasKeyrings { services.append(PreSharedKeyService(plugins: plugins)) }
+        if plugins.usedFeatures.contains(.eapPassThrough) { services.append(EAPService(plugins: plugins)) }
+        if configuration.ikev2.profiles.contains(where: { !$0.authorizations.isEmpty }) {
+            services.append(AuthorizationService(plugins: plugins))
+        }
+        return services
+    }
+
+    /// `NAME.KEY=VALUE` lines by plugin name.
+    static func pluginOptions(_ lines: [String]) throws -> [String: [String: String]] {
+        var options: [String: [String: String]] = [:]
+        for line in lines {
+            guard let dot = line.firstIndex(of: "."), let equals = line.firstIndex(of: "="), dot < equals else {
+                throw ValidationError("--plugin-option \(line): expected NAME.KEY=VALUE")
+            }
+            let name = String(line[..<dot])
+            guard AvailableAuthPlugins.all.contains(where: { $0.name == name }) else {
+                throw ValidationError("--plugin-option \(line): no plugin \(name) (have \(AvailableAuthPlugins.all.map { $0.name }.joined(separator: ", ")))")
+            }
+            options[name, default: [:]][String(line[line.index(after: dot)..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return options
+    }
 
     public func run() async throws {
         let options = self
@@ -58,14 +92,12 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                 guard !loaded.hasErrors else {
                     throw ValidationError("\(path): \(loaded.errors.count) error(s); first: \(loaded.errors[0])")
                 }
-                let (keyring, unmatchable) = PreSharedKeyring.fromConfiguration(loaded.configuration)
-                for peer in unmatchable {
-                    context.logger.warning("auth.psk: \(peer) is matched by address or hostname, which this build cannot see yet; it is not served")
-                }
-                if keyring.count > 0 {
-                    context.logger.info("auth.psk: \(keyring.count) keyring entries from \(path)")
-                    services.append(PreSharedKeyService(keyring: keyring))
-                }
+                let text = try? String(contentsOfFile: path, encoding: .utf8)
+                let plugins = try ResolvedPlugins.resolve(loaded.configuration, text: text, file: path,
+                                                          options: try Self.pluginOptions(options.pluginOptions),
+                                                          logger: context.logger, alwaysKeyring: true)
+                services += Self.services(for: plugins, configuration: loaded.configuration)
+                context.logger.info("auth services from \(path): \(services.map(\.offer.name).sorted().joined(separator: ", "))")
             } else {
                 // The built-in configuration: its key is generated once in the state directory.
                 switch PreSharedKeyFile.readOrCreate(inDirectory: options.daemon.stateDirectory) {

@@ -24,7 +24,9 @@ public struct RadiusResponse: Sendable {
     }
 }
 
-/// A radcli handle (`rc_handle`) configured for a group of servers.
+/// A radcli handle (`rc_handle`) configured for a group of servers. Used for accounting;
+/// authentication uses `RadiusAuthenticationClient`, which verifies the
+/// Message-Authenticator of every response (radcli does not; see that type's comment).
 ///
 /// Ownership: the handle is created in `init` and destroyed in `deinit`. Every radcli call
 /// is made under one process-wide lock: two handles used from two threads at once were

@@ -14,6 +14,8 @@ public enum RadiusClientError: Error, Equatable, Sendable, CustomStringConvertib
     case badResponse
     /// Any other radcli failure.
     case failed(String)
+    /// No server of a group gave a valid answer: each one tried, and what happened.
+    case noServerAnswered(group: String, tried: [String])
 
     public var description: String {
         switch self {
@@ -26,6 +28,8 @@ public enum RadiusClientError: Error, Equatable, Sendable, CustomStringConvertib
         case .timeout: "no RADIUS server answered"
         case .badResponse: "RADIUS response failed validation"
         case .failed(let reason): "RADIUS request failed: \(reason)"
+        case .noServerAnswered(let group, let tried):
+            "no RADIUS server of group \(group) answered (\(tried.joined(separator: "; ")))"
         }
     }
 }

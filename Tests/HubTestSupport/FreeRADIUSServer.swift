@@ -19,8 +19,12 @@ public final class FreeRADIUSServer: @unchecked Sendable {
     public let secret: String
     private let child: ChildProcess
 
-    /// `users` is the text of the `files` module's authorize file.
-    public init(users: String, secret: String = "ikehub-test-secret") throws {
+    /// `users` is the text of the `files` module's authorize file. `signReplies` adds a
+    /// Message-Authenticator to every Access-Accept and Access-Reject (FreeRADIUS 3.2.1
+    /// signs only EAP replies; ≥ 3.2.5 signs all of them, the Blast-RADIUS fix; IKEHub's
+    /// RADIUS client requires it). `eap` enables the EAP module with MD5 and MSCHAPv2
+    /// (the lab's `conf/radius/eap`: no TLS methods, no certificates needed).
+    public init(users: String, secret: String = "ikehub-test-secret", signReplies: Bool = false, eap: Bool = false) throws {
         let directory = try makeTemporaryDirectory("ikehub-freeradius")
         self.directory = directory
         let authenticationPort = freeUDPPortPair()
@@ -58,6 +62,26 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         }
         // EAP needs TLS certificates and an Auth-Type EAP section; the EAP suites enable it.
         try? FileManager.default.removeItem(at: raddb.appendingPathComponent("mods-enabled/eap"))
+        if eap {
+            try """
+            eap {
+            \tdefault_eap_type = md5
+            \ttimer_expire = 60
+            \tignore_unknown_eap_types = no
+            \tcisco_accounting_username_bug = no
+            \tmax_sessions = ${max_requests}
+            \tmd5 {
+            \t}
+            \tmschapv2 {
+            \t}
+            }
+
+            """.write(to: raddb.appendingPathComponent("mods-enabled/eap"), atomically: true, encoding: .utf8)
+        }
+        let sign = signReplies ? "\t\tupdate reply {\n\t\t\tMessage-Authenticator := 0x00\n\t\t}\n" : ""
+        let eapAuthorize = eap ? "\t\teap {\n\t\t\tok = return\n\t\t}\n" : ""
+        // rlm_eap_mschapv2 authenticates through the mschap module's Auth-Type section.
+        let eapAuthenticate = eap ? "\t\tAuth-Type EAP {\n\t\t\teap\n\t\t}\n\t\tAuth-Type MS-CHAP {\n\t\t\tmschap\n\t\t}\n" : ""
         try """
         server ikehub-test {
         \tlisten {
@@ -72,14 +96,14 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         \t}
         \tauthorize {
         \t\tpreprocess
-        \t\tfiles
+        \(eapAuthorize)\t\tfiles
         \t\tpap
         \t}
         \tauthenticate {
         \t\tAuth-Type PAP {
         \t\t\tpap
         \t\t}
-        \t}
+        \(eapAuthenticate)\t}
         \tpreacct {
         \t\tpreprocess
         \t\tacct_unique
@@ -89,9 +113,9 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         \t\tok
         \t}
         \tpost-auth {
-        \t\tPost-Auth-Type REJECT {
+        \(sign)\t\tPost-Auth-Type REJECT {
         \t\t\tattr_filter.access_reject
-        \t\t}
+        \(sign.replacingOccurrences(of: "\t\t", with: "\t\t\t"))\t\t}
         \t}
         }
 

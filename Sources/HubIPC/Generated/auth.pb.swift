@@ -25,8 +25,12 @@
 ///     |<- AuthenticateReply -----|                               |
 ///     |                          |                               |
 ///     |-- AuthenticateRequest -->|  EAP round n: pinned to the   |
-///     |   {eap, round n, idem}   |  worker of round 1 ---------->|
-///     |<- ...{continue|success} -|<------------------------------|
+///     |   {eap, round n, idem}   |  worker of round 0 ---------->|  RADIUS
+///     |<- ...{continue|accept} --|<-- accept + msk --------------|  Access-*
+///     |   (msk_available)        |  keeps the MSK, strips it     |
+///     |-- AuthenticateRequest -->|  final round: AUTH checked    |
+///     |   {eap, AUTH octets}     |  and computed from the MSK,   |
+///     |<- ...{accept, AUTH_r} ---|  MSK zeroed                   |
 ///     |                          |                               |
 ///     |-- ComputeAuthRequest --->|  broker signs / MACs itself   |
 ///     |<- ComputeAuthReply ------|                               |
@@ -36,8 +40,8 @@
 ///     |<- GatewayCertificates ---|                               |
 ///     |   Reply{trustpoint, DER} |                               |
 ///     |                          |                               |
-///     |-- AuthorizeRequest ----->|  service authz.* ------------>|  RADIUS / local
-///     |<- AuthorizeReply --------|<------------------------------|
+///     |-- AuthorizeRequest ----->|  service authz ------------->|  RADIUS / local
+///     |<- AuthorizeReply --------|<-- merged attributes ---------|  policy
 ///     |                          |                               |
 ///     |                          |<-- WorkerLeave ---------------|  graceful stop
 ///
@@ -217,6 +221,53 @@ public nonisolated enum IPCv1SigningKeyType: SwiftProtobuf.Enum, Swift.CaseItera
 
 }
 
+/// The authentication method kind of `aaa authorization ... psk|eap|cert`.
+public nonisolated enum IPCv1AuthenticationKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case psk // = 1
+  case eap // = 2
+  case cert // = 3
+  case anyconnectEap // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .psk
+    case 2: self = .eap
+    case 3: self = .cert
+    case 4: self = .anyconnectEap
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .psk: return 1
+    case .eap: return 2
+    case .cert: return 3
+    case .anyconnectEap: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [IPCv1AuthenticationKind] = [
+    .unspecified,
+    .psk,
+    .eap,
+    .cert,
+    .anyconnectEap,
+  ]
+
+}
+
 /// Step 1 of IKE_AUTH: prove the peer is who its ID says.
 public nonisolated struct IPCv1AuthenticateRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -377,8 +428,24 @@ public nonisolated struct IPCv1SignatureProof: Sendable {
   public init() {}
 }
 
-/// One EAP round (RFC 7296 §2.16). The broker pins all rounds of a session to
-/// the worker that answered round 1.
+/// One EAP round (RFC 7296 §2.16), service `auth.eap` (EAP pass-through to the
+/// RADIUS group of the profile's `aaa authentication eap LIST`). The broker pins
+/// all rounds of a session to the worker that answered round 0.
+///
+///   round 0, eap_message empty: no `query-identity`; the worker makes the
+///     EAP-Response/Identity from peer_identity and sends the first Access-Request.
+///   round n >= 1, eap_message = the client's EAP message (the first may be its
+///     EAP-Response/Identity when the gateway queried it).
+///   reply CONTINUE: eap_message = the EAP-Request of the Access-Challenge (the
+///     worker keeps State per conversation).
+///   reply ACCEPT: eap_message = EAP-Success, authenticated_name, attributes of
+///     the Access-Accept (the "cached" authorization attributes), msk_available.
+///   reply REJECT: eap_message = EAP-Failure, reason.
+///   final round (only when msk_available): round last+1, eap_message empty,
+///     initiator_signed_octets, initiator_auth, responder_signed_octets and the
+///     request's prf_transform_id. Answered by the broker from the MSK it kept:
+///     ACCEPT + responder_auth, or REJECT "AUTH mismatch"; the MSK is then
+///     zeroed and dropped (also after an idle time-out).
 public nonisolated struct IPCv1EAPRound: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -428,8 +495,9 @@ public nonisolated struct IPCv1AuthenticateReply: Sendable {
   public var reauthenticationSeconds: UInt32 = 0
 
   /// SECRET, worker -> broker only: the EAP MSK (RFC 5247) after EAP success.
-  /// The broker keeps it for ComputeAuthRequest{key_reference "msk"} and clears
-  /// this field before the reply goes on to the frontend.
+  /// The broker keeps it for ComputeAuthRequest{key_reference "msk"} and for the
+  /// final EAP round (below), and clears this field before the reply goes on to
+  /// the frontend.
   public var msk: IPCv1SecretValue {
     get {_msk ?? IPCv1SecretValue()}
     set {_msk = newValue}
@@ -439,9 +507,13 @@ public nonisolated struct IPCv1AuthenticateReply: Sendable {
   /// Clears the value of `msk`. Subsequent reads from it will return its default value.
   public mutating func clearMsk() {self._msk = nil}
 
-  /// EAP ACCEPT: the broker kept an MSK for this IKE SA, so the peer's final AUTH
-  /// goes to it (EAPRound with the signed octets). False: the method made no MSK
-  /// and AUTH uses SK_pi/SK_pr, which only the frontend holds (RFC 7296 §2.16).
+  /// Broker -> frontend, on the EAP ACCEPT: the broker kept an MSK for this
+  /// session (a key-generating method such as EAP-MSCHAPv2). The frontend then
+  /// sends the final round (EAPRound{round: last+1, eap_message empty,
+  /// initiator_signed_octets, initiator_auth, responder_signed_octets} with
+  /// prf_transform_id) and the broker answers it from the MSK:
+  /// ACCEPT + responder_auth, or REJECT "AUTH mismatch". False: no MSK (EAP-MD5);
+  /// the frontend computes AUTH with SK_pi/SK_pr itself (RFC 7296 §2.16).
   public var mskAvailable: Bool = false
 
   /// Certificates (auth.cert): the Auth Method of responder_auth.
@@ -561,6 +633,15 @@ public nonisolated struct IPCv1GatewayCertificatesReply: Sendable {
 }
 
 /// Step 2 of IKE_AUTH: the FlexVPN authorization lookups (user, group, cached).
+///
+/// Service `authz`: one AuthorizeRequest per session. The worker runs every
+/// `aaa authorization user|group [override] psk|eap|cert ...` line of `profile`
+/// for `auth_method` (RADIUS lists and `local` lists with an authorization
+/// policy), merges user, group and cached attributes by the FlexVPN precedence
+/// (user over group unless `override`; the cached ones under the user ones) and
+/// replies with the merged set, names and values as HubVocabulary
+/// `AuthorizationAttribute` spells them. `kind`, `name` and `method_list` are
+/// not used by `authz` (the profile says what to look up).
 public nonisolated struct IPCv1AuthorizeRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -585,6 +666,23 @@ public nonisolated struct IPCv1AuthorizeRequest: Sendable {
 
   /// Attributes already known (from authentication), for the merge.
   public var cachedAttributes: [IPCv1Attribute] = []
+
+  /// How the peer was authenticated: selects the profile's authorization lines.
+  public var authMethod: IPCv1AuthenticationKind = .unspecified
+
+  /// The authenticated name (AuthenticateReply.authenticated_name: the EAP
+  /// identity for EAP, the IKE identity text for PSK); empty: the peer identity.
+  public var authenticatedName: String = String()
+
+  /// The peer's outer (IKE) address, for Calling-Station-Id.
+  public var peerAddress: IPCv1IPAddress {
+    get {_peerAddress ?? IPCv1IPAddress()}
+    set {_peerAddress = newValue}
+  }
+  /// Returns true if `peerAddress` has been explicitly set.
+  public var hasPeerAddress: Bool {self._peerAddress != nil}
+  /// Clears the value of `peerAddress`. Subsequent reads from it will return its default value.
+  public mutating func clearPeerAddress() {self._peerAddress = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -630,6 +728,7 @@ public nonisolated struct IPCv1AuthorizeRequest: Sendable {
   public init() {}
 
   fileprivate var _peerIdentity: IPCv1PeerIdentity? = nil
+  fileprivate var _peerAddress: IPCv1IPAddress? = nil
 }
 
 public nonisolated struct IPCv1AuthorizeReply: Sendable {
@@ -743,6 +842,10 @@ nonisolated extension IPCv1AuthMethod: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension IPCv1SigningKeyType: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SIGNING_KEY_TYPE_UNSPECIFIED\0\u{1}SIGNING_KEY_RSA\0\u{1}SIGNING_KEY_ECDSA_P256\0\u{1}SIGNING_KEY_ECDSA_P384\0\u{1}SIGNING_KEY_ECDSA_P521\0\u{1}SIGNING_KEY_ED25519\0")
+}
+
+nonisolated extension IPCv1AuthenticationKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUTHENTICATION_KIND_UNSPECIFIED\0\u{1}AUTHENTICATION_KIND_PSK\0\u{1}AUTHENTICATION_KIND_EAP\0\u{1}AUTHENTICATION_KIND_CERT\0\u{1}AUTHENTICATION_KIND_ANYCONNECT_EAP\0")
 }
 
 nonisolated extension IPCv1AuthenticateRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1348,7 +1451,7 @@ nonisolated extension IPCv1GatewayCertificatesReply: SwiftProtobuf.Message, Swif
 
 nonisolated extension IPCv1AuthorizeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuthorizeRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}name\0\u{3}method_list\0\u{1}profile\0\u{3}peer_identity\0\u{3}cached_attributes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}name\0\u{3}method_list\0\u{1}profile\0\u{3}peer_identity\0\u{3}cached_attributes\0\u{3}auth_method\0\u{3}authenticated_name\0\u{3}peer_address\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1362,6 +1465,9 @@ nonisolated extension IPCv1AuthorizeRequest: SwiftProtobuf.Message, SwiftProtobu
       case 4: try { try decoder.decodeSingularStringField(value: &self.profile) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._peerIdentity) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.cachedAttributes) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.authMethod) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.authenticatedName) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._peerAddress) }()
       default: break
       }
     }
@@ -1390,6 +1496,15 @@ nonisolated extension IPCv1AuthorizeRequest: SwiftProtobuf.Message, SwiftProtobu
     if !self.cachedAttributes.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.cachedAttributes, fieldNumber: 6)
     }
+    if self.authMethod != .unspecified {
+      try visitor.visitSingularEnumField(value: self.authMethod, fieldNumber: 7)
+    }
+    if !self.authenticatedName.isEmpty {
+      try visitor.visitSingularStringField(value: self.authenticatedName, fieldNumber: 8)
+    }
+    try { if let v = self._peerAddress {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1400,6 +1515,9 @@ nonisolated extension IPCv1AuthorizeRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.profile != rhs.profile {return false}
     if lhs._peerIdentity != rhs._peerIdentity {return false}
     if lhs.cachedAttributes != rhs.cachedAttributes {return false}
+    if lhs.authMethod != rhs.authMethod {return false}
+    if lhs.authenticatedName != rhs.authenticatedName {return false}
+    if lhs._peerAddress != rhs._peerAddress {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,5 +1,5 @@
 import Foundation
-import HubVocabulary
+public import HubVocabulary
 
 #if canImport(Glibc)
 import Glibc
@@ -92,14 +92,14 @@ public struct PreSharedKeyring: Sendable {
 
     /// The key for a peer identity (RFC 7296 §3.5 ID type and data), if any; the
     /// any-peer key of a configuration keyring when no entry names the identity.
-    func key(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
+    public func key(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
         specificKey(idType: idType, value: value)
             ?? peerAddress.flatMap { address in addressPeers.first { $0.contains(address) }?.key }
             ?? keys[Self.anyPeer]
     }
 
     /// The key for our AUTH towards that peer: its asymmetric local key, else the same key.
-    func localKey(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
+    public func localKey(idType: UInt32, value: [UInt8], peerAddress: IPAddress? = nil) -> SecretBytes? {
         if specificKey(idType: idType, value: value) == nil, let peerAddress,
            let peer = addressPeers.first(where: { $0.contains(peerAddress) }) {
             return peer.localKey ?? peer.key
@@ -112,7 +112,7 @@ public struct PreSharedKeyring: Sendable {
     }
 
     /// The identity as the keyring names it (dotted IPv4; FQDN, e-mail and key-id as text).
-    static func identityText(idType: UInt32, value: [UInt8]) -> String? {
+    public static func identityText(idType: UInt32, value: [UInt8]) -> String? {
         switch idType {
         case 1 where value.count == 4: value.map(String.init).joined(separator: ".")
         case 5: IPAddress(bytes: value)?.description

@@ -1,5 +1,5 @@
 import FlexConfig
-@testable import AuthWorker
+@testable import LocalKeyringPlugin
 import HubVocabulary
 import Foundation
 import Testing

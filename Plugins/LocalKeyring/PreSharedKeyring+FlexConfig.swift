@@ -1,4 +1,4 @@
-import FlexConfig
+public import FlexConfig
 import HubVocabulary
 
 extension PreSharedKeyring {
