@@ -100,12 +100,18 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                 context.logger.info("auth services from \(path): \(services.map(\.offer.name).sorted().joined(separator: ", "))")
             } else {
                 // The built-in configuration: its key is generated once in the state directory.
+                // It is served like a file: the same plugins, so `authz` runs its policy too.
                 switch PreSharedKeyFile.readOrCreate(inDirectory: options.daemon.stateDirectory) {
                 case .success(let key):
-                    let loaded = EmbeddedConfiguration.load(preSharedKey: key, stateDirectory: options.daemon.stateDirectory)
-                    let (keyring, _) = PreSharedKeyring.fromConfiguration(loaded.configuration)
-                    context.logger.info("auth.psk: built-in configuration, key in \(PreSharedKeyFile.path(inDirectory: options.daemon.stateDirectory))")
-                    services.append(PreSharedKeyService(keyring: keyring))
+                    let directory = options.daemon.stateDirectory
+                    let loaded = EmbeddedConfiguration.load(preSharedKey: key, stateDirectory: directory)
+                    let plugins = try ResolvedPlugins.resolve(loaded.configuration,
+                                                              text: EmbeddedConfiguration.text(preSharedKey: key, stateDirectory: directory),
+                                                              file: "<built-in configuration>",
+                                                              options: try Self.pluginOptions(options.pluginOptions),
+                                                              logger: context.logger, alwaysKeyring: true)
+                    services += Self.services(for: plugins, configuration: loaded.configuration)
+                    context.logger.info("built-in configuration (key in \(PreSharedKeyFile.path(inDirectory: directory))): \(services.map(\.offer.name).sorted().joined(separator: ", "))")
                 case .failure(let failure):
                     throw ValidationError("built-in configuration: \(failure)")
                 }

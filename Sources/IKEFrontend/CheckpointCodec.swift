@@ -65,6 +65,7 @@ enum CheckpointCodec {
             w.optional(authorization.poolName) { $0.string($1) }
             w.optional(authorization.virtualTemplate) { $0.u32(UInt32(clamping: $1)) }
             w.list(authorization.accountingClass) { $0.bytes($1) }
+            w.list(authorization.interfaceConfig) { $0.string($1) }
         }
         w.bool(checkpoint.accountingStarted)
         w.u64(UInt64(bitPattern: checkpoint.lifetimeSeconds))
@@ -141,8 +142,9 @@ enum CheckpointCodec {
             let pool = try r.optional("pool") { r throws(DecodingError) in try r.string("pool") }
             let template = try r.optional("virtual-template") { r throws(DecodingError) in Int(try r.u32("virtual-template")) }
             let classes = try r.list("Class") { r throws(DecodingError) in try r.bytes("Class") }
+            let lines = try r.list("interface-config") { r throws(DecodingError) in try r.string("interface-config") }
             return SessionAuthorization(pushedAttributes: pushed, framedIPv4Address: framed, poolName: pool,
-                                        virtualTemplate: template, accountingClass: classes)
+                                        virtualTemplate: template, accountingClass: classes, interfaceConfig: lines)
         }
         let accountingStarted = try r.bool("accounting started")
         let lifetime = Int64(bitPattern: try r.u64("lifetime"))

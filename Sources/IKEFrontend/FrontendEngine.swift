@@ -104,11 +104,15 @@ actor FrontendEngine {
                 let peers = self.peers, profile = configuration.profile(request.profile)
                 Task { let result = await peers.authenticate(request, profile: profile); self.deliver(authResult: result, session: request.session) }
             case .authorize(let request):
-                // Local authorization (`aaa authorization network LIST local`): the profile's
-                // policy. RADIUS authorization comes with the AAA issue.
-                let session = request.session
-                let authorization = configuration.profile(request.profile)?.localAuthorization ?? SessionAuthorization()
-                Task { self.deliver(authorizationResult: .authorized(authorization), session: session) }
+                // The profile's `aaa authorization` lines, run by the auth workers (`authz`).
+                let peers = self.peers
+                Task {
+                    let result = await peers.authorize(request)
+                    if case .rejected(let reason) = result {
+                        self.logger.notice("authorization failed", metadata: ["session.id": "\(request.session)", "reason": "\(reason)"])
+                    }
+                    self.deliver(authorizationResult: result, session: request.session)
+                }
             case .allocateAddress(let request):
                 let peers = self.peers, pool = configuration.profile(request.profile)?.poolName
                 Task { let result = await peers.allocate(request, pool: pool); self.deliver(addressResult: result, session: request.session) }

@@ -15,6 +15,39 @@ struct ProcessPeers: Sendable {
     let acctd: IPCClient
     let logger: Logger
 
+    // MARK: - Authorization (auth broker, service authz)
+
+    /// The profile's `aaa authorization` lines, run and merged by the `authz` service.
+    func authorize(_ request: AuthorizationRequest) async -> AuthorizationResult {
+        let body = IPCv1Envelope.OneOf_Body.authorizeRequest(.with {
+            $0.profile = request.profile
+            $0.peerIdentity = .with { $0.idType = UInt32(request.identity.kind.rawValue); $0.value = Data(request.identity.data) }
+            $0.authenticatedName = request.username ?? ""
+            $0.cachedAttributes = request.cachedAttributes.map { attribute in .with { $0.name = attribute.name; $0.value = attribute.value } }
+            switch request.method {
+            case .psk: $0.authMethod = .psk
+            case .eap: $0.authMethod = .eap
+            case .cert: $0.authMethod = .cert
+            }
+            if let peer = request.peer { $0.peerAddress = .with { $0.octets = Data(peer.address.bytes) } }
+        })
+        do {
+            let reply = try await authd.request(body, service: "authz", session: request.session)
+            guard case .authorizeReply(let answer) = reply.body else {
+                return .rejected(reason: "auth broker answered \(reply.bodyName)")
+            }
+            guard answer.verdict == .accept else { return .rejected(reason: answer.reason.isEmpty ? "authorization refused" : answer.reason) }
+            let mapping = AuthorizationMapping(answer.attributes.map { AAAAttribute(name: $0.name, value: $0.value) },
+                                               client: request.peerClient)
+            for reason in mapping.unsent {
+                logger.info("authorization attribute not sent", metadata: ["session.id": "\(request.session)", "reason": "\(reason)"])
+            }
+            return .authorized(mapping.authorization)
+        } catch {
+            return .rejected(reason: "auth broker (authz): \(error)")
+        }
+    }
+
     // MARK: - Addresses (addrd)
 
     func allocate(_ request: AddressRequest, pool: String?) async -> AddressResult {
@@ -61,6 +94,7 @@ struct ProcessPeers: Sendable {
             if let v4 = request.ipv4Address { addresses.append(.with { $0.octets = Data(v4.bytes) }) }
             if let v6 = request.ipv6Address { addresses.append(.with { $0.octets = Data(v6.bytes) }) }
             $0.clientAddresses = addresses
+            $0.interfaceConfig = request.interfaceConfig.map { line in .with { $0.name = AuthorizationAttribute.interfaceConfig.rawValue; $0.value = line } }
         })
         do {
             let reply = try await tunneld.request(body, session: request.session)

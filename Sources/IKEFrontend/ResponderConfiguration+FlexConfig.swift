@@ -184,9 +184,10 @@ extension FrontendConfiguration {
         for identity in profile.identityMatches {
             match.identities.append(Self.identityPattern(identity))
         }
+        // Any `aaa authorization` line: the auth workers' `authz` runs them all.
         let engine = ResponderProfile(
             name: profile.name, match: match, remoteAuthentication: remote, localIdentity: localIdentity,
-            childProposals: childProposals, requiresAuthorization: policy != nil, lifetimes: lifetimes,
+            childProposals: childProposals, requiresAuthorization: !profile.authorizations.isEmpty, lifetimes: lifetimes,
             deadPeerDetection: dpd)
         // The authorization policy's `pool` gives the address; without one, `default`'s.
         let pool = policy?.pool

@@ -284,13 +284,17 @@ public struct SessionAuthorization: Hashable, Sendable {
     public var virtualTemplate: Int?
     /// RADIUS Class values to echo in accounting.
     public var accountingClass: [[UInt8]]
+    /// `ip:interface-config` lines for the virtual-access (`aaa attribute list`).
+    public var interfaceConfig: [String]
 
     public init(pushedAttributes: [ConfigurationAttribute] = [], framedIPv4Address: IPv4Address? = nil,
-                poolName: String? = nil, virtualTemplate: Int? = nil, accountingClass: [[UInt8]] = []) {
+                poolName: String? = nil, virtualTemplate: Int? = nil, accountingClass: [[UInt8]] = [],
+                interfaceConfig: [String] = []) {
         self.pushedAttributes = pushedAttributes
         self.framedIPv4Address = framedIPv4Address
         self.poolName = poolName
         self.virtualTemplate = virtualTemplate
         self.accountingClass = accountingClass
+        self.interfaceConfig = interfaceConfig
     }
 }

@@ -63,6 +63,8 @@ public struct VirtualAccessRequest: Hashable, Sendable {
     public var virtualTemplate: Int?
     public var ipv4Address: IPv4Address?
     public var ipv6Address: IPv6Address?
+    /// Per-session interface commands from authorization (`ip:interface-config`).
+    public var interfaceConfig: [String] = []
 }
 
 /// tunneld's answer.

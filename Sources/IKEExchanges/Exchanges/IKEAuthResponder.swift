@@ -302,7 +302,8 @@ enum IKEAuthResponder {
         sa.phase = .authenticating(state)
         out.effects.append(.createVirtualAccess(VirtualAccessRequest(
             session: sa.sessionID, profile: state.profile, virtualTemplate: state.authorization?.virtualTemplate,
-            ipv4Address: state.address?.ipv4Address, ipv6Address: state.address?.ipv6Address)))
+            ipv4Address: state.address?.ipv4Address, ipv6Address: state.address?.ipv6Address,
+            interfaceConfig: state.authorization?.interfaceConfig ?? [])))
     }
 
     static func handle(virtualAccessResult: VirtualAccessResult, sa: inout IKESA, env: ExchangeEnvironment, out: inout Outcome) {
