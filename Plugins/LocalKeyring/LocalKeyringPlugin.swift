@@ -26,7 +26,7 @@ public struct LocalKeyringPlugin: PreSharedKeyProvider {
             (keyring, unmatchable) = PreSharedKeyring.fromConfiguration(context.configuration)
         }
         for peer in unmatchable {
-            context.logger.warning("LocalKeyring: \(peer) is matched by hostname, which is not looked up; it is not served")
+            context.logger.warning("LocalKeyring: \(peer); that peer is matched by identity only")
         }
     }
 

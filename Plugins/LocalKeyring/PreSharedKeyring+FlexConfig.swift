@@ -12,9 +12,12 @@ extension PreSharedKeyring {
     /// `pre-shared-key [remote]` one; the asymmetric local key is used for our AUTH.
     ///
     /// Address-specific peers are matched by the AuthenticateRequest's peer address, most
-    /// specific first. `hostname` peers need the peer's DNS name, which is not looked up:
-    /// they are returned in `unmatchable` so that the worker says so at start.
-    public static func fromConfiguration(_ configuration: FlexConfiguration) -> (keyring: PreSharedKeyring, unmatchable: [String]) {
+    /// specific first. A `hostname` peer is resolved here, once (`resolve`): each of its
+    /// addresses becomes a host peer, and the name also matches an FQDN identity; a name
+    /// that does not resolve is returned in `unmatchable` so that the worker says so.
+    public static func fromConfiguration(_ configuration: FlexConfiguration,
+                                         resolve: (String) -> [IPAddress] = HostnameResolver.addresses(of:))
+        -> (keyring: PreSharedKeyring, unmatchable: [String]) {
         var keys: [String: SecretBytes] = [:]
         var localKeys: [String: SecretBytes] = [:]
         var addressPeers: [AddressPeer] = []
@@ -43,7 +46,16 @@ extension PreSharedKeyring {
                         addressPeers.append(AddressPeer(network: .v6(prefix), prefixLength: Int(length), key: key, localKey: localKey))
                     }
                 }
-                if peer.hostname != nil, peer.identities.isEmpty { unmatchable.append("keyring \(keyring.name) peer \(peer.name) (hostname)") }
+                if let hostname = peer.hostname {
+                    let resolved = resolve(hostname)
+                    if resolved.isEmpty {
+                        unmatchable.append("keyring \(keyring.name) peer \(peer.name) (hostname \(hostname) does not resolve)")
+                    }
+                    for address in resolved {
+                        addressPeers.append(AddressPeer(network: address, prefixLength: address.bytes.count * 8, key: key, localKey: localKey))
+                    }
+                    names.append(hostname)
+                }
                 for name in names {
                     keys[name] = key
                     if let localKey { localKeys[name] = localKey }

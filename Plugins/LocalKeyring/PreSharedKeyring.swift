@@ -32,18 +32,7 @@ public struct PreSharedKeyring: Sendable {
         let key: SecretBytes
         let localKey: SecretBytes?
 
-        func contains(_ address: IPAddress) -> Bool {
-            let a = network.bytes, b = address.bytes
-            guard a.count == b.count else { return false }
-            var remaining = prefixLength
-            for index in 0..<a.count where remaining > 0 {
-                let bits = min(8, remaining)
-                let mask = UInt8(truncatingIfNeeded: 0xff << (8 - bits))
-                if a[index] & mask != b[index] & mask { return false }
-                remaining -= bits
-            }
-            return true
-        }
+        func contains(_ address: IPAddress) -> Bool { address.isWithin(network, prefixLength: prefixLength) }
     }
 
     /// Why a keyring cannot be used; names the file and line.

@@ -71,4 +71,33 @@ import Testing
         #expect(keyring.key(idType: 3, value: other, peerAddress: IPAddress("192.0.2.8")) == SecretBytes(Array("common-key-0123456789".utf8)))
         #expect(unmatchable.isEmpty)
     }
+
+    /// `hostname` peers: resolved once at load, matched by address and by FQDN identity.
+    @Test func testHostnamePeer_matchesItsResolvedAddressesAndItsName() {
+        let loaded = FlexConfig.load(text: """
+            crypto ikev2 keyring kr
+             peer branch
+              hostname branch.example
+              pre-shared-key branch-key-0123456789
+             peer gone
+              hostname gone.example
+              pre-shared-key gone-key-0123456789
+            """, file: "t.cfg")
+        #expect(!loaded.hasErrors, "\(loaded.errors)")
+        let (keyring, unmatchable) = PreSharedKeyring.fromConfiguration(loaded.configuration) { name in
+            name == "branch.example" ? [IPAddress("192.0.2.44")!, IPAddress("2001:db8::44")!] : []
+        }
+        let key = SecretBytes(Array("branch-key-0123456789".utf8))
+        let someone = Array("someone@example".utf8)
+        #expect(keyring.key(idType: 3, value: someone, peerAddress: IPAddress("192.0.2.44")) == key)
+        #expect(keyring.key(idType: 3, value: someone, peerAddress: IPAddress("2001:db8::44")) == key)
+        #expect(keyring.key(idType: 3, value: someone, peerAddress: IPAddress("192.0.2.45")) == nil)
+        #expect(keyring.key(idType: 2, value: Array("branch.example".utf8)) == key)
+        #expect(unmatchable == ["keyring kr peer gone (hostname gone.example does not resolve)"])
+    }
+
+    @Test func testResolver_readsTheSystemsHostsTable() {
+        #expect(HostnameResolver.addresses(of: "localhost").contains(IPAddress("127.0.0.1")!))
+        #expect(HostnameResolver.addresses(of: "no-such-host.invalid").isEmpty)
+    }
 }
