@@ -132,10 +132,10 @@ struct IKESAInitResponder {
             if PeerClient(vendorIDs: vendorIDs).isFlexVPN {
                 payloads.append(.vendorID(VendorIDPayload(vendorID: KnownVendorID.flexVPNSupported.bytes)))
             }
-            // RFC 4739 §3: we take a second authentication (certificate, then EAP).
-            if notifies.contains(where: { $0.notifyType == .multipleAuthSupported }) {
-                payloads.append(.notify(NotifyPayload(type: .multipleAuthSupported)))
-            }
+            // RFC 4739 §3: we take a second authentication (certificate, then EAP). Said
+            // whether or not the initiator said it first: strongSwan, for one, announces it
+            // only in answer, and without ours skips its second round silently.
+            payloads.append(.notify(NotifyPayload(type: .multipleAuthSupported)))
             // RFC 6023 §3: answer the initiator's CHILDLESS_IKEV2_SUPPORTED with ours.
             if env.configuration.acceptsChildlessIKESAs,
                notifies.contains(where: { $0.notifyType == .childlessIKEv2Supported }) {
