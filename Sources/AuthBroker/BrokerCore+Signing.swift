@@ -53,8 +53,13 @@ extension BrokerCore {
             case .authenticateReply(let verdict):
                 // One line per certificate authentication, with the rule that failed.
                 if verdict.verdict == .accept {
-                    logger.info("certificate authentication accepted", metadata: [
-                        "auth.service": "auth.cert", "cert.subject": "\(verdict.authenticatedName)"])
+                    // The trustpoint and how revocation was settled: with `revocation-check
+                    // crl none` an unchecked certificate is accepted, and this line says so.
+                    var metadata: Logger.Metadata = ["auth.service": "auth.cert", "cert.subject": "\(verdict.authenticatedName)"]
+                    for attribute in verdict.attributes where ["cert.trustpoint", "cert.revocation"].contains(attribute.name) {
+                        metadata[attribute.name] = "\(attribute.value)"
+                    }
+                    logger.info("certificate authentication accepted", metadata: metadata)
                 } else {
                     logger.notice("certificate authentication rejected: \(verdict.reason)", metadata: ["auth.service": "auth.cert"])
                 }
