@@ -167,6 +167,8 @@ extension ProcessPeers {
                 $0.responderSignedOctets = Data(request.responderSignedOctets)
                 $0.responderKeyReference = gateway.trustpoint
                 $0.peerSignatureHashes = request.peerSignatureHashes.map(UInt32.init)
+                // A peer that signs with RSASSA-PSS gets a PSS signature back from an RSA key.
+                $0.responderRsaPss = Self.signsWithPSS(auth)
             }
         }
         do {
@@ -186,6 +188,16 @@ extension ProcessPeers {
         } catch {
             return .rejected(reason: "auth broker: \(error)")
         }
+    }
+
+    /// Whether an RFC 7427 AUTH payload's AlgorithmIdentifier is RSASSA-PSS (OID 1.2.840.113549.1.1.10).
+    static func signsWithPSS(_ auth: AuthenticationPayload) -> Bool {
+        guard auth.method == .digitalSignature,
+              let parsed = try? DigitalSignatureAuthentication.parse(auth.authenticationData) else { return false }
+        if case .rsassaPSSWithSHA256 = parsed.algorithm { return true }
+        let pss: [UInt8] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a]
+        let der = parsed.algorithm.der
+        return der.count >= pss.count && (0...(der.count - pss.count)).contains { Array(der[$0..<$0 + pss.count]) == pss }
     }
 
     // MARK: - EAP

@@ -311,4 +311,14 @@ struct CertificateMaps: CertificateMapMatcher {
     func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String> {
         evaluator.matchingMaps(endEntity: endEntity)
     }
+
+    func mismatch(endEntity: [UInt8], maps: [String]) -> String {
+        do {
+            let certificate = try Certificate(der: endEntity)
+            let match = try evaluator.firstMatch(among: maps, for: certificate)
+            return "map \(match.map) matches, but its profile does not take this peer"
+        } catch {
+            return "\(error)"
+        }
+    }
 }

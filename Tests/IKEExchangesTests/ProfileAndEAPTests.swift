@@ -278,6 +278,7 @@ import Testing
     struct MapsByCertificate: CertificateMapMatcher {
         let maps: [[UInt8]: Set<String>]
         func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String> { maps[endEntity] ?? [] }
+        func mismatch(endEntity: [UInt8], maps: [String]) -> String { "none of \(maps) for this certificate" }
     }
 
     @Test func testCertificateMap_choosesTheProfile_andOurChainAndCERTREQGoOut() throws {

@@ -193,4 +193,7 @@ extension ResponderConfiguration {
 /// satisfies.
 public protocol CertificateMapMatcher: Sendable {
     func matchingMaps(endEntity: [UInt8], intermediates: [[UInt8]]) -> Set<String>
+    /// Why the end-entity certificate satisfies none of `maps`: the failed rule of each,
+    /// for the log line that refuses the peer.
+    func mismatch(endEntity: [UInt8], maps: [String]) -> String
 }

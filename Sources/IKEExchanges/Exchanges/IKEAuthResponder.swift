@@ -49,15 +49,19 @@ enum IKEAuthResponder {
         // IOS: no profile for the peer ends the exchange with AUTHENTICATION_FAILED.
         // `match certificate`: the maps the peer's end-entity certificate satisfies.
         var matchedMaps: Set<String> = []
-        if env.base.usesCertificateMaps, let matcher = env.certificateMatcher,
-           let endEntity = contents.certificates.first(where: { $0.encoding == .x509Signature }) {
+        let endEntity = contents.certificates.first(where: { $0.encoding == .x509Signature })
+        if env.base.usesCertificateMaps, let matcher = env.certificateMatcher, let endEntity {
             let others = contents.certificates.dropFirst().filter { $0.encoding == .x509Signature }.map(\.data)
             matchedMaps = matcher.matchingMaps(endEntity: endEntity.data, intermediates: Array(others))
         }
         guard let profile = env.base.selectProfile(identity: identity, localAddress: datagram.local.address,
                                                    certificateMaps: matchedMaps) else {
-            throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place,
-                                   reason: "no crypto ikev2 profile matches IDi \(identity) to \(datagram.local.address)")
+            var reason = "no crypto ikev2 profile matches IDi \(identity) to \(datagram.local.address)"
+            if env.base.usesCertificateMaps, let matcher = env.certificateMatcher, let endEntity {
+                let maps = env.base.profiles.flatMap(\.match.certificateMaps)
+                reason += "; certificate map mismatch: \(matcher.mismatch(endEntity: endEntity.data, maps: maps))"
+            }
+            throw IKEProtocolError(.authenticationFailed, notify: .authenticationFailed, place: place, reason: reason)
         }
         let env = env.under(profile)
         guard profile.allows(contents.authentication?.method) else {
