@@ -22,6 +22,14 @@ struct ControlService: Sendable {
             switch show.topic {
             case .ikev2Sa, .cryptoSession:
                 return .showReply(await rows(filter: show.filter, withCounters: show.topic == .cryptoSession))
+            case .cryptoSessionHistory:
+                let refusals = await engine.setupRefusals()
+                return .showReply(.with { reply in
+                    reply.columns = ["time", "peer", "answer", "reason"]
+                    reply.rows = refusals.map { refusal in
+                        .with { $0.cells = [Self.timestamp(refusal.time), refusal.peer, refusal.notify, refusal.reason] }
+                    }
+                })
             default:
                 return .error(.with { $0.code = .rejected; $0.reason = "ikehub-ike does not own show topic \(show.topic)" })
             }
@@ -37,6 +45,15 @@ struct ControlService: Sendable {
         default:
             return .error(.with { $0.code = .rejected; $0.reason = "ikehub-ike control answers show/clear only" })
         }
+    }
+
+    /// UTC, to the second: `2026-12-01T12:00:00Z`.
+    static func timestamp(_ time: WallTime) -> String {
+        var seconds = time_t(time.nanosecondsSinceEpoch / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     /// `remote ADDRESS`, `username NAME`, or everything.

@@ -2,6 +2,7 @@ import Foundation
 import HubNetworking
 import HubVocabulary
 import IKEExchanges
+import IKEWire
 import Logging
 
 /// The IKE frontend's one serial place: it owns the sans-I/O `IKESATable`, feeds it
@@ -20,6 +21,20 @@ actor FrontendEngine {
     private var virtualAccess: [SessionID: UInt32] = [:]
     /// The latest checkpoint of every established session, on disk (DESIGN §4).
     private let checkpoints: CheckpointStore?
+    /// The last refused or failed set-ups, for `show crypto session detail`.
+    private var refusals: [SetupRefusal] = []
+    static let refusalsKept = 100
+
+    /// One refused or failed session set-up: when, from where, the answer and why.
+    struct SetupRefusal: Sendable {
+        var time: WallTime
+        var peer: String
+        var notify: String
+        var reason: String
+    }
+
+    /// Oldest first.
+    func setupRefusals() -> [SetupRefusal] { refusals }
 
     init(configuration: FrontendConfiguration, peers: ProcessPeers, transmitter: DatagramTransmitter,
          checkpoints: CheckpointStore?, logger: Logger) {
@@ -167,6 +182,13 @@ actor FrontendEngine {
                 }
             case .protocolError(let error):
                 logger.notice("IKE: \(error)")
+                let answers: Set<NotifyType> = [.authenticationFailed, .noProposalChosen, .internalAddressFailure,
+                                                 .failedCPRequired, .tsUnacceptable]
+                if let notify = error.notify, answers.contains(notify) {
+                    if refusals.count == Self.refusalsKept { refusals.removeFirst() }
+                    refusals.append(SetupRefusal(time: SystemWallClock().now(), peer: error.place.peer.map { "\($0)" } ?? "-",
+                                                 notify: "\(notify)", reason: error.reason))
+                }
             case .checkpoint(let checkpoint):
                 do { try checkpoints?.save(checkpoint) } catch {
                     logger.error("checkpoint of session \(checkpoint.session) not saved: \(error); a restart would drop it")

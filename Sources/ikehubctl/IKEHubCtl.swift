@@ -12,6 +12,7 @@ struct IKEHubCtl {
         usage: ikehubctl [--runtime-dir DIR] COMMAND
           show crypto session [detail]
           show crypto ikev2 sa [detail]
+          show crypto session history
           show ip local pool
           clear crypto session [remote ADDRESS | username NAME]
         """
@@ -46,9 +47,16 @@ struct IKEHubCtl {
             words.count >= command.count && zip(words, command).allSatisfy { word, keyword in keyword.hasPrefix(word) }
         }
         let detail = words.last.map { "detail".hasPrefix($0) && $0.count >= 3 } ?? false
+        if matches(["show", "crypto", "session", "history"]) {
+            let history = try await show(.cryptoSessionHistory, process: "ike", runtimeDirectory: runtimeDirectory)
+            return IOSLayout.refusals(history)
+        }
         if matches(["show", "crypto", "session"]) {
             let reply = try await show(.cryptoSession, process: "ike", runtimeDirectory: runtimeDirectory)
-            return IOSLayout.cryptoSession(reply, detail: detail)
+            guard detail else { return IOSLayout.cryptoSession(reply, detail: false) }
+            // detail: the sessions, then the set-ups that were refused, with the rule.
+            let history = try await show(.cryptoSessionHistory, process: "ike", runtimeDirectory: runtimeDirectory)
+            return IOSLayout.cryptoSession(reply, detail: true) + IOSLayout.refusals(history)
         }
         if matches(["show", "crypto", "ikev2", "sa"]) {
             let reply = try await show(.ikev2Sa, process: "ike", runtimeDirectory: runtimeDirectory)

@@ -64,6 +64,16 @@ enum IOSLayout {
         return text
     }
 
+    /// The refused set-ups: one line each, oldest first.
+    static func refusals(_ reply: IPCv1ShowReply) -> String {
+        guard !reply.rows.isEmpty else { return "\nRefused session set-ups: none\n" }
+        var text = "\nRefused session set-ups (last \(reply.rows.count), oldest first):\n"
+        for row in reply.rows where row.cells.count >= 4 {
+            text += "  \(row.cells[0])  \(row.cells[1])  \(row.cells[2]): \(row.cells[3])\n"
+        }
+        return text
+    }
+
     /// A plain table with the reply's own columns (`show ip local pool`).
     static func table(_ reply: IPCv1ShowReply) -> String {
         var widths = reply.columns.map(\.count)

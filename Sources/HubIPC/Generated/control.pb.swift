@@ -55,6 +55,10 @@ public nonisolated enum IPCv1ShowTopic: SwiftProtobuf.Enum, Swift.CaseIterable {
 
   /// show ipc (any process): endpoints, counters, epoch
   case ipc // = 6
+
+  /// the refused and failed session set-ups of `show crypto session detail`
+  /// (frontend): time, peer, identity, and the rule that refused it
+  case cryptoSessionHistory // = 7
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -70,6 +74,7 @@ public nonisolated enum IPCv1ShowTopic: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 4: self = .localPool
     case 5: self = .authWorkers
     case 6: self = .ipc
+    case 7: self = .cryptoSessionHistory
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -83,6 +88,7 @@ public nonisolated enum IPCv1ShowTopic: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .localPool: return 4
     case .authWorkers: return 5
     case .ipc: return 6
+    case .cryptoSessionHistory: return 7
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -96,6 +102,7 @@ public nonisolated enum IPCv1ShowTopic: SwiftProtobuf.Enum, Swift.CaseIterable {
     .localPool,
     .authWorkers,
     .ipc,
+    .cryptoSessionHistory,
   ]
 
 }
@@ -223,7 +230,7 @@ public nonisolated struct IPCv1ClearReply: Sendable {
 fileprivate nonisolated let _protobuf_package = "ikehub.ipc.v1"
 
 nonisolated extension IPCv1ShowTopic: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SHOW_TOPIC_UNSPECIFIED\0\u{1}IKEV2_SA\0\u{1}CRYPTO_SESSION\0\u{1}IPSEC_SA\0\u{1}LOCAL_POOL\0\u{1}AUTH_WORKERS\0\u{1}IPC\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SHOW_TOPIC_UNSPECIFIED\0\u{1}IKEV2_SA\0\u{1}CRYPTO_SESSION\0\u{1}IPSEC_SA\0\u{1}LOCAL_POOL\0\u{1}AUTH_WORKERS\0\u{1}IPC\0\u{1}CRYPTO_SESSION_HISTORY\0")
 }
 
 nonisolated extension IPCv1ClearTopic: SwiftProtobuf._ProtoNameProviding {
