@@ -3,6 +3,7 @@ import HubIPC
 import HubVocabulary
 import IKEExchanges
 import IKEWire
+import PKI
 
 /// IKE_AUTH through the auth broker (auth.proto): the peer's proof goes to the worker
 /// service of its method (`auth.psk`, `auth.eap`), our own AUTH comes from the profile's
@@ -158,12 +159,28 @@ extension ProcessPeers {
         case .success(let found): gateway = found
         case .failure(let failure): return .rejected(reason: failure.reason)
         }
+        // Hash-and-URL CERT payloads (encoding 12, after our HTTP_CERT_LOOKUP_SUPPORTED):
+        // fetched here, checked against their SHA-1, then handled as inline ones.
+        var chain: [[UInt8]] = []
+        for payload in certificates {
+            switch payload.encoding {
+            case .x509Signature:
+                chain.append(payload.data)
+            case .hashAndURLOfX509Certificate:
+                switch await Self.fetchHashAndURL(payload.data) {
+                case .success(let der): chain.append(der)
+                case .failure(let failure): return .rejected(reason: "certificate rejected, hash-and-URL: \(failure.reason)")
+                }
+            default:
+                continue
+            }
+        }
         let body = authenticateRequest(request) {
             $0.signature = .with {
                 $0.method = IPCv1AuthMethod(rawValue: Int(auth.method.rawValue)) ?? .unspecified
                 $0.initiatorSignedOctets = Data(request.initiatorSignedOctets)
                 $0.initiatorAuth = Data(auth.authenticationData)
-                $0.certificates = certificates.filter { $0.encoding == .x509Signature }.map { Data($0.data) }
+                $0.certificates = chain.map { Data($0) }
                 $0.responderSignedOctets = Data(request.responderSignedOctets)
                 $0.responderKeyReference = gateway.trustpoint
                 $0.peerSignatureHashes = request.peerSignatureHashes.map(UInt32.init)
@@ -187,6 +204,19 @@ extension ProcessPeers {
                 responderCertificates: gateway.chain))
         } catch {
             return .rejected(reason: "auth broker: \(error)")
+        }
+    }
+
+    /// The HTTP GET of a hash-and-URL certificate, on a thread of its own (it blocks).
+    static func fetchHashAndURL(_ data: [UInt8]) async -> Result<[UInt8], AuthenticationFailure> {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: .success(try HashAndURLCertificate.fetch(data)))
+                } catch {
+                    continuation.resume(returning: .failure(AuthenticationFailure(reason: "\(error)")))
+                }
+            }
         }
     }
 

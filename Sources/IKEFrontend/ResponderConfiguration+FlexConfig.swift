@@ -109,6 +109,7 @@ extension FrontendConfiguration {
                     for hash in try trustpoints.certificateRequestHashes(for: profile) where !hashes.contains(hash) { hashes.append(hash) }
                 }
                 responder.certificateAuthorities = hashes
+                responder.acceptsHashAndURLCertificates = ikev2.httpURLCertificates
             } catch {
                 throw FrontendConfigurationError(description: "\(error)")
             }

@@ -88,6 +88,8 @@ charon {
     }
   }
   install_routes = yes
+  # CHARON_OPTIONS: more charon settings for one scenario (e.g. hash_and_url = yes).
+  ${CHARON_OPTIONS:-}
   plugins {
     vici {
       socket = unix://$st/run/charon.vici

@@ -39,6 +39,9 @@ public struct ResponderConfiguration: Hashable, Sendable {
     /// §3.7): sent in a CERTREQ with the IKE_SA_INIT response, so that clients that send
     /// their certificate only when asked (strongSwan `send_cert = ifasked`) do.
     public var certificateAuthorities: [[UInt8]] = []
+    /// With the CERTREQ, HTTP_CERT_LOOKUP_SUPPORTED (RFC 7296 §3.10.1): peers may send
+    /// hash-and-URL CERT payloads (encoding 12), which the frontend fetches.
+    public var acceptsHashAndURLCertificates = false
 
     public init(ikeProposals: [IKEProposalConfiguration], childProposals: [ChildProposalConfiguration],
                 localIdentity: PeerIdentity, protectedSelectors: [TrafficSelector] = [],

@@ -49,6 +49,7 @@ enum IKEAuthResponder {
         // IOS: no profile for the peer ends the exchange with AUTHENTICATION_FAILED.
         // `match certificate`: the maps the peer's end-entity certificate satisfies.
         var matchedMaps: Set<String> = []
+        // (A hash-and-URL end entity is fetched later, by the frontend: maps see inline ones.)
         let endEntity = contents.certificates.first(where: { $0.encoding == .x509Signature })
         if env.base.usesCertificateMaps, let matcher = env.certificateMatcher, let endEntity {
             let others = contents.certificates.dropFirst().filter { $0.encoding == .x509Signature }.map(\.data)

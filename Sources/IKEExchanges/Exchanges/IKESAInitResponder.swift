@@ -127,6 +127,9 @@ struct IKESAInitResponder {
             if !env.configuration.certificateAuthorities.isEmpty {
                 payloads.append(.certificateRequest(CertificateRequestPayload(
                     encoding: .x509Signature, authorityData: env.configuration.certificateAuthorities.flatMap { $0 })))
+                if env.configuration.acceptsHashAndURLCertificates {
+                    payloads.append(.notify(NotifyPayload(type: .httpCertLookupSupported)))
+                }
             }
             // A FlexVPN peer enables its extensions when the server says it is one too.
             if PeerClient(vendorIDs: vendorIDs).isFlexVPN {
