@@ -76,7 +76,7 @@ charon-systemd {
   }
 }
 charon {
-  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr eap-identity eap-md5 eap-mschapv2
+  load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 gmp aes sha1 sha2 hmac kdf drbg gcm chapoly kernel-libipsec kernel-netlink socket-default vici updown counters attr eap-identity eap-md5 eap-mschapv2 eap-tls
   filelog {
     scenario {
       path = $st/charon.log
@@ -121,6 +121,24 @@ charon_stop() { stop_pidfile "$SCENARIO_STATE/$1/charon.pid"; }
 # radius_start HOST USERS_FILE: a private FreeRADIUS 3 (copy of Debian's configuration, one
 # virtual server of ours on 127.0.0.1:1812/1813, NAS secret "scenario-radius-secret") in
 # HOST's namespace; accounting detail files under $SCENARIO_STATE/radius/radacct.
+radius_eap_tls() {
+  [ -n "${RADIUS_EAP_TLS:-}" ] || return 0
+  cat <<TLS
+	tls-config tls-common {
+		private_key_file = $RADIUS_EAP_TLS/radius.key
+		certificate_file = $RADIUS_EAP_TLS/radius.crt
+		ca_file = $RADIUS_EAP_TLS/ca.crt
+		cipher_list = "DEFAULT"
+		tls_min_version = "1.2"
+		tls_max_version = "1.2"
+		ecdh_curve = "prime256v1"
+	}
+	tls {
+		tls = tls-common
+	}
+TLS
+}
+
 radius_start() {
   local host=$1 users=$2 dir="$SCENARIO_STATE/radius" ns; ns=$(ns_of "$host")
   command -v freeradius >/dev/null || skip "freeradius is not installed"
@@ -132,20 +150,22 @@ radius_start() {
   cp "$users" "$dir/raddb/mods-config/files/authorize"
   printf 'client scenario {\n\tipaddr = 127.0.0.1\n\tsecret = scenario-radius-secret\n}\n' > "$dir/raddb/clients.conf"
   rm -f "$dir/raddb/sites-enabled/"* "$dir/raddb/mods-enabled/eap"
-  # RADIUS_EAP=1: EAP-MD5 and EAP-MSCHAPv2 (no TLS methods, so no certificates needed).
+  # RADIUS_EAP=1: EAP-MD5 and EAP-MSCHAPv2; with RADIUS_EAP_TLS=DIR also EAP-TLS, the server's
+# certificate DIR/radius.crt and key DIR/radius.key, client certificates checked against DIR/ca.crt.
   local eap_authorize="" eap_authenticate=""
   if [ "${RADIUS_EAP:-0}" = 1 ]; then
-    cat > "$dir/raddb/mods-enabled/eap" <<'EAP'
+    cat > "$dir/raddb/mods-enabled/eap" <<EAP
 eap {
 	default_eap_type = md5
 	timer_expire = 60
 	ignore_unknown_eap_types = no
 	cisco_accounting_username_bug = no
-	max_sessions = ${max_requests}
+	max_sessions = \${max_requests}
 	md5 {
 	}
 	mschapv2 {
 	}
+$(radius_eap_tls)
 }
 EAP
     eap_authorize=$'\t\teap {\n\t\t\tok = return\n\t\t}'
