@@ -63,8 +63,10 @@ struct AuthorizationMapping {
                 if let octets = Hex.decode(value) { authorization.accountingClass.append(octets) }
             case .interfaceConfig:
                 authorization.interfaceConfig.append(value)
+            case .sessionTimeout:
+                if let seconds = Int64(value), seconds > 0 { authorization.sessionTimeoutSeconds = seconds }
             case .framedIPNetmask, .framedIPv6Prefix, .ipv6AddressPool, .ipv6Address, .ipv6PrefixLength, .routeAccept,
-                 .dhcpServer, .dhcpGIAddr, .dhcpTimeout, .flowLimit, .sessionTimeout, .acctInterimInterval,
+                 .dhcpServer, .dhcpGIAddr, .dhcpTimeout, .flowLimit, .acctInterimInterval,
                  .idleTimeout, .userName:
                 break   // used by the headend elsewhere, or not yet (see the closing notes of the AAA issue)
             }

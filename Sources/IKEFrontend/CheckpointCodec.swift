@@ -66,6 +66,7 @@ enum CheckpointCodec {
             w.optional(authorization.virtualTemplate) { $0.u32(UInt32(clamping: $1)) }
             w.list(authorization.accountingClass) { $0.bytes($1) }
             w.list(authorization.interfaceConfig) { $0.string($1) }
+            w.optional(authorization.sessionTimeoutSeconds) { $0.u64(UInt64(bitPattern: $1)) }
         }
         w.bool(checkpoint.accountingStarted)
         w.u64(UInt64(bitPattern: checkpoint.lifetimeSeconds))
@@ -143,8 +144,12 @@ enum CheckpointCodec {
             let template = try r.optional("virtual-template") { r throws(DecodingError) in Int(try r.u32("virtual-template")) }
             let classes = try r.list("Class") { r throws(DecodingError) in try r.bytes("Class") }
             let lines = try r.list("interface-config") { r throws(DecodingError) in try r.string("interface-config") }
-            return SessionAuthorization(pushedAttributes: pushed, framedIPv4Address: framed, poolName: pool,
-                                        virtualTemplate: template, accountingClass: classes, interfaceConfig: lines)
+            var authorization = SessionAuthorization(pushedAttributes: pushed, framedIPv4Address: framed, poolName: pool,
+                                                     virtualTemplate: template, accountingClass: classes, interfaceConfig: lines)
+            authorization.sessionTimeoutSeconds = try r.optional("Session-Timeout") { r throws(DecodingError) in
+                Int64(bitPattern: try r.u64("Session-Timeout"))
+            }
+            return authorization
         }
         let accountingStarted = try r.bool("accounting started")
         let lifetime = Int64(bitPattern: try r.u64("lifetime"))

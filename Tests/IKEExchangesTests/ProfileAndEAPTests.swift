@@ -398,6 +398,34 @@ import Testing
     }
 }
 
+/// RADIUS Session-Timeout: the session ends when it is over, whatever its IKE SA lifetime.
+@Suite struct SessionTimeoutTests {
+    @Test func testSessionTimeout_endsTheSessionWithAccountingStop() throws {
+        var harness = Harness(configuration: Harness.configuration(requiresAuthorization: true))
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        try harness.initialExchange(&client)
+        var effects = harness.deliver(try client.request(.ikeAuth, try Harness.ikeAuthPayloads(client)))
+        let auth = try #require(Harness.authRequest(effects))
+        effects += harness.record(harness.table.handle(authResult: try harness.broker(auth), session: auth.session, at: harness.now))
+        var authorization = SessionAuthorization()
+        authorization.sessionTimeoutSeconds = 600
+        effects += harness.record(harness.table.handle(authorizationResult: .authorized(authorization), session: auth.session, at: harness.now))
+        effects += harness.record(harness.table.handle(addressResult: .assigned(Harness.assignment), session: auth.session, at: harness.now))
+        effects += harness.record(harness.table.handle(virtualAccessResult: .created(VirtualAccessInterface(index: 1)),
+                                                       session: auth.session, at: harness.now))
+        let installation = try #require(Harness.installation(effects))
+        effects += harness.record(harness.table.handle(childSAInstallResult: .installed, session: auth.session,
+                                                       inboundSPI: installation.inbound.spi, at: harness.now))
+        #expect(harness.table.snapshot(at: harness.now).first?.state == "established")
+        harness.advance(seconds: 599)
+        #expect(!Harness.steps(harness.fireDueTimers(from: effects)).contains("accountingStop"))
+        harness.advance(seconds: 2)
+        let ended = harness.fireDueTimers(from: effects)
+        #expect(Harness.steps(ended).contains("accountingStop"))
+        #expect(ended.contains { if case .accountingStop(let stop) = $0 { stop.reason == .lifetimeExpired } else { false } })
+    }
+}
+
 /// Vendor IDs decide which private CFG_REPLY attributes a client gets.
 @Suite struct PeerClientTests {
     @Test func testCiscoAndFlexVPNVendorIDs_areRecognised_othersAreNot() {

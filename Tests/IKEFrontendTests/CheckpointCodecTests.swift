@@ -22,7 +22,7 @@ import Testing
             extendedSequenceNumbers: true, pfsGroup: .ecp256, proposalName: "ts",
             localSelectors: [TrafficSelector(startAddress: .v4(IPv4Address(0x0a01_0000)), endAddress: .v4(IPv4Address(0x0a01_ffff)))],
             remoteSelectors: [.host(.v4(IPv4Address(0x0a0a_0005))), .allIPv6], lifetimeSeconds: 3600, ageSeconds: 120)
-        return IKESACheckpoint(
+        var checkpoint = IKESACheckpoint(
             session: SessionID(high: 0x1122_3344_5566_7788, low: 0x99aa_bbcc_ddee_ff00),
             identifier: IKESAIdentifier(initiatorSPI: IKESPI(0xa1), responderSPI: IKESPI(0xb2)), localSPI: IKESPI(0xb2),
             role: .originalResponder,
@@ -40,6 +40,8 @@ import Testing
                                                 framedIPv4Address: IPv4Address(0x0a0a_0005), poolName: "pool", virtualTemplate: 2,
                                                 accountingClass: [[0xca, 0xfe]]),
             accountingStarted: true, lifetimeSeconds: 86_400, ageSeconds: 300, children: [child])
+        checkpoint.authorization?.sessionTimeoutSeconds = 3600
+        return checkpoint
     }
 
     @Test func testEveryFieldSurvives_encodeDecode() throws {

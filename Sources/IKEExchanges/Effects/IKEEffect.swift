@@ -62,6 +62,8 @@ public struct IKETimer: Hashable, Sendable, CustomStringConvertible {
         case childSARekey(inboundSPI: UInt32)
         /// The IKE SA reached its lifetime without a rekey: end the session.
         case ikeSAExpiry
+        /// The session's authorized lifetime (RADIUS Session-Timeout) is over: end it.
+        case sessionTimeout
         /// The CHILD_SA reached its lifetime without a rekey: delete it.
         case childSAExpiry(inboundSPI: UInt32)
     }
@@ -286,6 +288,8 @@ public struct SessionAuthorization: Hashable, Sendable {
     public var accountingClass: [[UInt8]]
     /// `ip:interface-config` lines for the virtual-access (`aaa attribute list`).
     public var interfaceConfig: [String]
+    /// `Session-Timeout` / `session-lifetime`: seconds the session may last (nil = no limit).
+    public var sessionTimeoutSeconds: Int64? = nil
 
     public init(pushedAttributes: [ConfigurationAttribute] = [], framedIPv4Address: IPv4Address? = nil,
                 poolName: String? = nil, virtualTemplate: Int? = nil, accountingClass: [[UInt8]] = [],

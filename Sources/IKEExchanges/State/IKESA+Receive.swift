@@ -170,7 +170,7 @@ extension IKESA {
             IKERekeyInitiator.start(sa: &self, env: env, out: &out)
         case .childSARekey(let spi):
             ChildRekeyInitiator.start(inboundSPI: spi, sa: &self, env: env, out: &out)
-        case .ikeSAExpiry:
+        case .ikeSAExpiry, .sessionTimeout:
             if case .established = phase { endSession(reason: .lifetimeExpired, notifyPeer: true, env: env, out: &out) }
         case .childSAExpiry(let spi):
             // A CHILD_SA that was not replaced in time: stop using it (RFC 7296 §2.8).

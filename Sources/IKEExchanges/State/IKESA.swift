@@ -212,6 +212,10 @@ struct IKESA: Sendable {
         schedule(.ikeSAExpiry, at: createdAt.adding(seconds: lifetimeSeconds), out: &out)
         if case .established(let state) = phase {
             for child in state.children { scheduleLifetime(of: child, env: env, out: &out) }
+            // Session-Timeout counts from the session's start, across IKE SA rekeys.
+            if let seconds = state.session.authorization?.sessionTimeoutSeconds {
+                schedule(.sessionTimeout, at: state.session.establishedAt.adding(seconds: seconds), out: &out)
+            }
         }
     }
 
