@@ -1,3 +1,4 @@
+internal import CLinux
 import HubVocabulary
 #if canImport(Glibc)
 import Glibc
