@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "IKECrypto", dependencies: ["HubVocabulary", "COpenSSL"]),
         .target(name: "FlexConfig", dependencies: ["HubVocabulary"], exclude: ["LINUX-ADDITIONS.md"]),
         .target(name: "IKEExchanges", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
+        // The benchmark's IKEv2 load initiator (sans-I/O SA + a poll-driven UDP shell).
+        .target(name: "IKELoadGenerator", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
@@ -122,7 +124,7 @@ let package = Package(
             "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ESPDataPlane",
+            "ESPDataPlane", "IKELoadGenerator",
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
@@ -136,6 +138,7 @@ let package = Package(
         .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .testTarget(name: "IKELoadGeneratorTests", dependencies: ["IKELoadGenerator", "IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
