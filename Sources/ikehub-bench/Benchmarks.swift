@@ -7,5 +7,7 @@ extension IKEHubBench {
         ConfigParseBenchmark.self,
         ESPBenchmark.self,
         IPCBenchmark.self,
+        SetupBenchmark.self,
+        LoadGeneratorCommand.self,
     ]
 }
