@@ -103,6 +103,8 @@ final class BenchLab {
             _ = try? Self.run("/usr/sbin/ip", ["netns", "delete", namespace])
         }
         if BenchLab.current === self { BenchLab.current = nil }
+        // Keep the responders' logs only when asked (IKEHUB_BENCH_KEEP=1).
+        if ProcessInfo.processInfo.environment["IKEHUB_BENCH_KEEP"] != "1" { try? FileManager.default.removeItem(atPath: state) }
     }
 
     // MARK: - Processes

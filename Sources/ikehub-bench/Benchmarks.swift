@@ -8,6 +8,7 @@ extension IKEHubBench {
         ESPBenchmark.self,
         IPCBenchmark.self,
         SetupBenchmark.self,
+        ScaleBenchmark.self,
         LoadGeneratorCommand.self,
     ]
 }

@@ -63,13 +63,14 @@ final class LoadRun {
     private var buffer: [UInt8] = []
 
     init(lab: BenchLab, count: Int, window: Int, group: String, childless: Bool, hold: Double, deadline: Double,
-         sources: Int) throws {
+         sources: Int, retransmitMilliseconds: Int = 2000) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         process.arguments = ["netns", "exec", BenchLab.clientNamespace, lab.binaries + "/ikehub-bench", "load",
                              "--gateway", BenchLab.hubAddress, "--sources", String(min(sources, lab.sources.count)),
                              "--count", String(count), "--window", String(window), "--group", group,
-                             "--psk", BenchLab.psk, "--hold", String(hold), "--deadline", String(deadline)]
+                             "--psk", BenchLab.psk, "--hold", String(hold), "--deadline", String(deadline),
+                             "--retransmit-milliseconds", String(retransmitMilliseconds)]
             + (childless ? ["--childless"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe

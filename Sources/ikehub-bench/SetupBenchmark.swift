@@ -91,7 +91,8 @@ struct SetupBenchmark: ParsableCommand {
             row.responderProcesses = ProcessSampler.names(pids)
             let before = ProcessSampler.cpuMilliseconds(pids)
             let load = try LoadRun(lab: lab, count: count, window: window, group: group, childless: !childSA, hold: 0,
-                                   deadline: Double(max(60, count / 20)), sources: sources)
+                                   deadline: quick ? 20 : Double(max(60, count / 20)), sources: sources,
+                                   retransmitMilliseconds: quick ? 1000 : 2000)
             guard let setup = load.next("SETUP") else {
                 load.stop()
                 row.status = "load generator failed"
@@ -111,15 +112,20 @@ struct SetupBenchmark: ParsableCommand {
             row.retransmissions = setup.retransmissions
             row.initiatorCPUMillisecondsPerSA = setup.initiatorCPUMillisecondsPerSA
             row.wallSeconds = setup.wallSeconds
-            if setup.established == 0, let reason = setup.failureReasons.max(by: { $0.value < $1.value })?.key {
-                row.status = reason.hasPrefix("IKE_AUTH refused: ") ? "refused: " + reason.dropFirst(18) : reason
-            } else {
-                row.status = setup.established == count ? "ok" : "\(setup.established)/\(count) up"
-            }
+            row.status = Self.status(setup, count: count)
         } catch {
             row.status = "error: \(error)"
         }
         return row
+    }
+
+    /// "ok", "refused: <notify>" or how many came up and why the others did not.
+    static func status(_ report: LoadReport, count: Int) -> String {
+        if report.established == count { return "ok" }
+        let reasons = report.failureReasons.sorted { $0.value > $1.value }
+            .map { ($0.key.hasPrefix("IKE_AUTH refused: ") ? "refused: " + $0.key.dropFirst(18) : $0.key) + " ×\($0.value)" }
+        let head = report.established == 0 && !reasons.isEmpty ? "" : "\(report.established)/\(count) up; "
+        return head + (reasons + (report.timedOut > 0 ? ["\(report.timedOut) unanswered at the deadline"] : [])).joined(separator: "; ")
     }
 
     static func printTable(_ rows: [SetupRow]) {
