@@ -125,16 +125,30 @@ final class BenchLab {
         return process
     }
 
-    /// SIGTERM, then SIGKILL after 5 s; the PID is one we started.
+    /// SIGTERM to the process we started, then waits (up to 30 s) for it and every
+    /// descendant it had — a launcher's children must let go of UDP 500/4500 before the
+    /// next responder binds them — and SIGKILLs what is left, by PID.
     func stop(_ process: Process) {
-        Self.stop(process.processIdentifier)
-        running.removeAll { $0 == process.processIdentifier }
+        let pid = process.processIdentifier
+        let tree = ProcessSampler.tree(pid).filter { $0 != pid }
+        Self.stop(pid, grace: 30)
+        for child in tree where Self.alive(child) {
+            _ = BenchLab.wait(seconds: 10) { !Self.alive(child) }
+            if Self.alive(child) { kill(child, SIGKILL) }
+        }
+        running.removeAll { $0 == pid }
     }
 
-    static func stop(_ pid: Int32) {
+    /// Running (a zombie waiting for its parent counts as gone).
+    static func alive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        return ProcessSampler.statFields(pid)?.first != "Z"
+    }
+
+    static func stop(_ pid: Int32, grace: Double = 5) {
         guard kill(pid, 0) == 0 else { return }
         kill(pid, SIGTERM)
-        for _ in 0..<100 {
+        for _ in 0..<Int(grace * 20) {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid || kill(pid, 0) != 0 { return }
             usleep(50_000)
