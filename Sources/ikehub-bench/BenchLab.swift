@@ -27,6 +27,9 @@ final class BenchLab {
     private(set) var sources: [String] = []
     private var running: [Int32] = []
 
+    /// Records a process we started elsewhere (the load initiator) for the teardown.
+    func track(_ pid: Int32) { running.append(pid) }
+
     /// The directory of our own executable: the daemons are built beside it.
     static var ownDirectory: String {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -97,7 +100,7 @@ final class BenchLab {
 
     /// Stops what we started (by PID) and deletes our namespaces.
     func tearDown() {
-        for pid in running.reversed() { Self.stop(pid) }
+        for pid in running.reversed() { Self.stopTree(pid) }
         running = []
         for namespace in [Self.hubNamespace, Self.clientNamespace] {
             _ = try? Self.run("/usr/sbin/ip", ["netns", "delete", namespace])
@@ -129,14 +132,20 @@ final class BenchLab {
     /// descendant it had — a launcher's children must let go of UDP 500/4500 before the
     /// next responder binds them — and SIGKILLs what is left, by PID.
     func stop(_ process: Process) {
-        let pid = process.processIdentifier
+        Self.stopTree(process.processIdentifier)
+        running.removeAll { $0 == process.processIdentifier }
+    }
+
+    static func stopTree(_ pid: Int32) {
         let tree = ProcessSampler.tree(pid).filter { $0 != pid }
         Self.stop(pid, grace: 30)
+        // The launcher forwards SIGTERM; a child it left behind gets its own, and up to
+        // 120 s to finish (tunneld deletes one TUN device per session on the way out).
+        for child in tree where Self.alive(child) { kill(child, SIGTERM) }
         for child in tree where Self.alive(child) {
-            _ = BenchLab.wait(seconds: 10) { !Self.alive(child) }
+            _ = BenchLab.wait(seconds: 120) { !Self.alive(child) }
             if Self.alive(child) { kill(child, SIGKILL) }
         }
-        running.removeAll { $0 == pid }
     }
 
     /// Running (a zombie waiting for its parent counts as gone).

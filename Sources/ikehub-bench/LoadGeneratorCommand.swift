@@ -77,6 +77,7 @@ final class LoadRun {
         process.standardInput = FileHandle.nullDevice
         output = pipe.fileHandleForReading
         try process.run()
+        lab.track(process.processIdentifier)
     }
 
     /// The next `PREFIX {json}` line, decoded; nil when the process ended first.
