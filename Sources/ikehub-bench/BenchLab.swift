@@ -151,7 +151,19 @@ final class BenchLab {
     /// Running (a zombie waiting for its parent counts as gone).
     static func alive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
-        return ProcessSampler.statFields(pid)?.first != "Z"
+        guard ProcessSampler.statFields(pid)?.first == "Z" else { return true }
+        // A leader that exited while its other threads still run ("Zl") still holds its sockets.
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0) > 1
+    }
+
+    /// Waits (up to 180 s) until nothing in the hub namespace is bound to UDP 500 or 4500,
+    /// so the next responder gets both ports.
+    func waitForFreeIKEPorts() throws {
+        let free = BenchLab.wait(seconds: 180) {
+            let sockets = (try? Self.run("/usr/sbin/ip", ["netns", "exec", Self.hubNamespace, "ss", "-Hulnp"])) ?? ""
+            return !sockets.split(separator: "\n").contains { $0.contains(":500 ") || $0.contains(":4500 ") }
+        }
+        if !free { throw LabError("UDP 500/4500 in \(Self.hubNamespace) still bound after 180 s") }
     }
 
     static func stop(_ pid: Int32, grace: Double = 5) {

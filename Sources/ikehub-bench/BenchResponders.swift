@@ -109,6 +109,7 @@ final class IKEHubResponder: BenchResponder {
     }
 
     func start() throws {
+        try lab.waitForFreeIKEPorts()
         try? FileManager.default.removeItem(atPath: directory)
         for sub in ["run", "state", "logs"] {
             try FileManager.default.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
@@ -232,6 +233,7 @@ final class StrongSwanResponder: BenchResponder {
     }
 
     func start() throws {
+        try lab.waitForFreeIKEPorts()
         let extra = """
         dos_protection = \(settings.cookieThreshold >= 1000 ? "no" : "yes")
           cookie_threshold = \(settings.cookieThreshold)
