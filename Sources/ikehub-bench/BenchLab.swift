@@ -156,14 +156,15 @@ final class BenchLab {
         return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0) > 1
     }
 
-    /// Waits (up to 180 s) until nothing in the hub namespace is bound to UDP 500 or 4500,
+    /// Waits (up to 15 min: IKEHub's tunneld closes one TUN device per session on exit,
+    /// minutes for 10 000) until nothing in the hub namespace is bound to UDP 500 or 4500,
     /// so the next responder gets both ports.
     func waitForFreeIKEPorts() throws {
-        let free = BenchLab.wait(seconds: 180) {
+        let free = BenchLab.wait(seconds: 900) {
             let sockets = (try? Self.run("/usr/sbin/ip", ["netns", "exec", Self.hubNamespace, "ss", "-Hulnp"])) ?? ""
             return !sockets.split(separator: "\n").contains { $0.contains(":500 ") || $0.contains(":4500 ") }
         }
-        if !free { throw LabError("UDP 500/4500 in \(Self.hubNamespace) still bound after 180 s") }
+        if !free { throw LabError("UDP 500/4500 in \(Self.hubNamespace) still bound after 900 s") }
     }
 
     static func stop(_ pid: Int32, grace: Double = 5) {

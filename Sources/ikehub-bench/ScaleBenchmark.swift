@@ -35,7 +35,7 @@ struct ScaleBenchmark: ParsableCommand {
     @Flag(help: "Small N and a short idle window, both sides (CI smoke run, under 2 minutes).") var quick = false
     @Option(parsing: .upToNextOption, help: "Session counts (default 10000 50000 100000; --quick 100).") var count: [Int] = []
     @Option(parsing: .upToNextOption, help: "Modes: childless child.") var mode: [String] = ["childless", "child"]
-    @Option(parsing: .upToNextOption, help: "Responders: ikehub strongswan.") var responder: [String] = ["ikehub", "strongswan"]
+    @Option(parsing: .upToNextOption, help: "Responders, in order.") var responder: [String] = ["strongswan", "ikehub"]
     @Option(help: "Key exchange for the setups.") var group = "x25519"
     @Option(help: "Idle window after setup, seconds (default 30; --quick 5).") var idle: Double?
     @Option(help: "DPD interval both responders use, seconds.") var dpd = 10
