@@ -85,7 +85,7 @@ struct ScaleBenchmark: ParsableCommand {
             row.baselineRSSKiB = baseline.rss
             row.baselinePSSKiB = baseline.pss
             let load = try LoadRun(lab: lab, count: count, window: window, group: group, childless: !childSA, hold: idleSeconds,
-                                   deadline: quick ? 20 : Double(max(120, count / 40)), sources: sources,
+                                   deadline: quick ? 12 : Double(max(120, count / 40)), sources: sources,
                                    retransmitMilliseconds: quick ? 1000 : 2000)
             guard let setup = load.next("SETUP") else {
                 load.stop()

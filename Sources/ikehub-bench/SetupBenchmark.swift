@@ -93,7 +93,7 @@ struct SetupBenchmark: ParsableCommand {
             row.responderProcesses = ProcessSampler.names(pids)
             let before = ProcessSampler.cpuMilliseconds(pids)
             let load = try LoadRun(lab: lab, count: count, window: window, group: group, childless: !childSA, hold: 0,
-                                   deadline: quick ? 20 : Double(max(60, count / 20)), sources: sources,
+                                   deadline: quick ? 12 : Double(max(60, count / 20)), sources: sources,
                                    retransmitMilliseconds: quick ? 1000 : 2000)
             guard let setup = load.next("SETUP") else {
                 load.stop()
