@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "FlexConfig", dependencies: ["HubVocabulary"], exclude: ["LINUX-ADDITIONS.md"]),
         .target(name: "IKEExchanges", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
         .target(name: "PKI", dependencies: ["HubVocabulary", "IKECrypto", "FlexConfig", "COpenSSL"]),
+        // The benchmark's IKEv2 load initiator (sans-I/O SA + a poll-driven UDP shell).
+        .target(name: "IKELoadGenerator", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
@@ -139,7 +141,7 @@ let package = Package(
             "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ESPDataPlane",
+            "ESPDataPlane", "IKELoadGenerator",
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
@@ -158,6 +160,7 @@ let package = Package(
         ]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .testTarget(name: "IKELoadGeneratorTests", dependencies: ["IKELoadGenerator", "IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),

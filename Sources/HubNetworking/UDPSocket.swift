@@ -1,4 +1,7 @@
 import HubVocabulary
+// In a whole-module (release) build the clang importer attributes <sys/socket.h>'s SOCK_* to
+// CLinux, whose header includes it; without this import they are not in scope here.
+internal import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif

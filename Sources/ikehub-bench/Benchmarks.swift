@@ -7,5 +7,8 @@ extension IKEHubBench {
         ConfigParseBenchmark.self,
         ESPBenchmark.self,
         IPCBenchmark.self,
+        SetupBenchmark.self,
+        ScaleBenchmark.self,
+        LoadGeneratorCommand.self,
     ]
 }

@@ -25,6 +25,15 @@ struct ESPBenchmark: ParsableCommand {
     @Flag(help: "Also push UDP traffic through two data planes in two network namespaces (needs root).")
     var plane = false
 
+    @Flag(help: "Also measure one tunnel end to end: iperf3 TCP/UDP and ping through IKEHub's userspace data plane beside strongSwan kernel-libipsec as responder (needs root, strongSwan, iperf3). --quick includes it with 1-s tests.")
+    var tunnel = false
+
+    @Option(help: "Seconds per iperf3 test of --tunnel (default 5; --quick 1).")
+    var tunnelSeconds: Double?
+
+    @Option(help: "Write the --tunnel rows as JSON to this file.")
+    var json: String?
+
     @Option(help: "A fixed number of packets per figure instead of a duration (for counting allocations per packet).")
     var packets: Int?
 
@@ -55,6 +64,16 @@ struct ESPBenchmark: ParsableCommand {
         }
         print("Gbit/s counts inner packet octets; ESP adds \(Self.suites[1].maximumOverhead) octets at most for AES-GCM.")
         if plane { try ESPPlaneThroughput(packetSize: min(size, 1400), seconds: quick ? 2 : 5).run() }
+        if tunnel || quick {
+            let rows = try ESPTunnelComparison(seconds: tunnelSeconds ?? (quick ? 1 : 5), pings: quick ? 20 : 200,
+                                               responders: ["ikehub", "strongswan"]).run()
+            if let json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(rows).write(to: URL(fileURLWithPath: json))
+                print("JSON: \(json)")
+            }
+        }
     }
 
     private func measure(_ suite: ESPCipherSuite, packetSize: Int, seconds: Double) throws -> (seal: Double, open: Double) {
