@@ -65,7 +65,8 @@ stop_pidfile() {
 }
 
 # charon_start INST HOST SWANCTL_CONF: a private charon (kernel-libipsec) in HOST's namespace
-# with its own /run (bind mount), state under $SCENARIO_STATE/INST.
+# with its own /run (bind mount), state under $SCENARIO_STATE/INST. CHARON_OPTIONS: more
+# strongswan.conf lines inside `charon { }` (e.g. `cisco_flexvpn = yes`).
 charon_start() {
   local inst=$1 host=$2 conf=$3 st="$SCENARIO_STATE/$1" ns; ns=$(ns_of "$host")
   mkdir -p "$st/run" "$st/swanctl/conf.d"
@@ -93,6 +94,7 @@ charon {
       socket = unix://$st/run/charon.vici
     }
   }
+${CHARON_OPTIONS:-}
 }
 swanctl {
   socket = unix://$st/run/charon.vici
