@@ -139,7 +139,7 @@ let package = Package(
             "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ESPDataPlane",
+            "ESPDataPlane", "COpenSSL",
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
