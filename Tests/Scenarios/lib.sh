@@ -65,7 +65,8 @@ stop_pidfile() {
 }
 
 # charon_start INST HOST SWANCTL_CONF: a private charon (kernel-libipsec) in HOST's namespace
-# with its own /run (bind mount), state under $SCENARIO_STATE/INST.
+# with its own /run (bind mount), state under $SCENARIO_STATE/INST. CHARON_OPTIONS: more
+# strongswan.conf lines inside `charon { }` (e.g. `cisco_flexvpn = yes`).
 charon_start() {
   local inst=$1 host=$2 conf=$3 st="$SCENARIO_STATE/$1" ns; ns=$(ns_of "$host")
   mkdir -p "$st/run" "$st/swanctl/conf.d"
@@ -88,13 +89,12 @@ charon {
     }
   }
   install_routes = yes
-  # CHARON_OPTIONS: more charon settings for one scenario (e.g. hash_and_url = yes).
-  ${CHARON_OPTIONS:-}
   plugins {
     vici {
       socket = unix://$st/run/charon.vici
     }
   }
+${CHARON_OPTIONS:-}
 }
 swanctl {
   socket = unix://$st/run/charon.vici
@@ -231,13 +231,14 @@ radius_detail() { cat "$SCENARIO_STATE"/radius/radacct/*/detail-* 2>/dev/null; }
 
 IKEHUB_BIN=${IKEHUB_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.build/debug}
 
-# ikehub_start HOST CONFIG: the headend's processes under the launcher in HOST's namespace.
+# ikehub_start HOST CONFIG: the headend's processes under the launcher in HOST's namespace
+# (IKEHUB_AUTH_WORKERS auth workers, default 1).
 ikehub_start() {
   local host=$1 config=$2 dir="$SCENARIO_STATE/ikehub" ns; ns=$(ns_of "$host")
   [ -x "$IKEHUB_BIN/ikehub" ] || skip "ikehub is not built ($IKEHUB_BIN/ikehub)"
   mkdir -p "$dir/run" "$dir/state" "$dir/logs"
   ip netns exec "$ns" "$IKEHUB_BIN/ikehub" launch --config "$config" --runtime-dir "$dir/run" \
-     --state-dir "$dir/state" --log-dir "$dir/logs" --auth-workers 1 > "$dir/launcher.log" 2>&1 < /dev/null &
+     --state-dir "$dir/state" --log-dir "$dir/logs" --auth-workers "${IKEHUB_AUTH_WORKERS:-1}" > "$dir/launcher.log" 2>&1 < /dev/null &
   echo $! > "$dir/launcher.pid"
   for _ in $(seq 1 100); do grep -q 'IKE listening' "$dir/logs/ikehub-ike.log" 2>/dev/null && return 0; sleep 0.1; done
   tail -20 "$dir/launcher.log" "$dir"/logs/*.log; return 1
