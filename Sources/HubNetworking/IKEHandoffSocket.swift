@@ -105,10 +105,20 @@ public final class IKEHandoffSocket: @unchecked Sendable {
         guard let bytes = message.encoded() else {
             throw SocketError(operation: "handoff (mixed address families)", address: message.remote, errorNumber: EAFNOSUPPORT)
         }
-        let sent = Self.withUnixAddress(peerPath) { address, length in
-            bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), address, length) }
+        // The peer's queue holds only net.unix.max_dgram_qlen (10) datagrams whatever its
+        // buffer: a burst meets EAGAIN. The peer drains it at once, so wait a little (≤ 10 ms)
+        // rather than drop an answer — a lost final IKE_AUTH answer leaves a client hanging.
+        for attempt in 0..<50 {
+            let sent = Self.withUnixAddress(peerPath) { address, length in
+                bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), address, length) }
+            }
+            if sent == bytes.count { return }
+            let error = errno
+            guard error == EAGAIN || error == EWOULDBLOCK, attempt < 49 else {
+                throw SocketError(operation: "handoff to \(peerPath)", address: message.remote, errorNumber: error)
+            }
+            usleep(200)
         }
-        guard sent == bytes.count else { throw SocketError(operation: "handoff to \(peerPath)", address: message.remote, errorNumber: errno) }
     }
 
     /// Waits up to `timeoutMilliseconds` (−1 = forever) for one message; `nil` on timeout.
