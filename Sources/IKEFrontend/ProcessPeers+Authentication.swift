@@ -82,20 +82,9 @@ extension ProcessPeers {
         -> Result<(payload: AuthenticationPayload, chain: [[UInt8]]), AuthenticationFailure> {
         switch local {
         case .preShared:
-            // The worker computes AUTH_r with the keyring's (local) key; no AUTH_i to check.
-            let body = authenticateRequest(request) {
-                $0.preSharedKey = .with { $0.responderSignedOctets = Data(request.responderSignedOctets) }
-            }
-            do {
-                let reply = try await authd.request(body, service: "auth.psk", session: request.session)
-                guard case .authenticateReply(let answer) = reply.body, answer.verdict == .accept, !answer.responderAuth.isEmpty else {
-                    return .failure(AuthenticationFailure(reason: "auth broker computed no responder AUTH with the keyring's key"))
-                }
-                return .success((AuthenticationPayload(method: .sharedKeyMessageIntegrityCode,
-                                                       authenticationData: [UInt8](answer.responderAuth)), []))
-            } catch {
-                return .failure(AuthenticationFailure(reason: "auth broker: \(error)"))
-            }
+            // Only EAP asks for our AUTH alone (a PSK peer's AUTH_r comes with its check), and
+            // FlexConfig refuses EAP without `authentication local rsa-sig|ecdsa-sig`.
+            return .failure(AuthenticationFailure(reason: "profile \(request.profile): EAP needs authentication local rsa-sig or ecdsa-sig"))
         case .signature(let trustpoints):
             let gateway: (trustpoint: String, chain: [[UInt8]])
             switch await gatewayCertificates(request, signing: trustpoints, verify: profile?.verifyTrustpoints ?? []) {

@@ -132,7 +132,8 @@ struct IKESAInitResponder {
                 }
             }
             // A FlexVPN peer enables its extensions when the server says it is one too.
-            if PeerClient(vendorIDs: vendorIDs).isFlexVPN {
+            let peerClient = PeerClient(vendorIDs: vendorIDs)
+            if peerClient.isFlexVPN {
                 payloads.append(.vendorID(VendorIDPayload(vendorID: KnownVendorID.flexVPNSupported.bytes)))
             }
             // RFC 4739 §3: we take a second authentication (certificate, then EAP). Said
@@ -157,7 +158,7 @@ struct IKESAInitResponder {
             let session = try SessionID(bytes: env.random.bytes(count: 16)) ?? SessionID(high: 0, low: 0)
             var initial = InitialExchange(initiatorNonce: nonce, responderNonce: responderNonce,
                                           requestBytes: datagram.bytes, responseBytes: response)
-            initial.peerClient = PeerClient(vendorIDs: vendorIDs)
+            initial.peerClient = peerClient
             if let announced = notifies.first(where: { $0.notifyType == .signatureHashAlgorithms }) {
                 initial.peerSignatureHashes = ((try? announced.signatureHashAlgorithms()) ?? []).map(\.rawValue)
             }
