@@ -109,6 +109,36 @@ import Testing
         #expect(harness.table.count == 0)
     }
 
+    @Test func testRefusalIsRepeatedForARetransmission_untilItsWindowEnds() throws {
+        var harness = Harness()
+        var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)
+        try harness.initialExchange(&client)
+        let request = try client.request(.ikeAuth, Harness.ikeAuthPayloads(client, psk: Array("not-the-key".utf8)))
+        let auth = try #require(Harness.authRequest(harness.deliver(request)))
+        let answer = harness.record(harness.table.handle(authResult: try harness.broker(auth), session: auth.session, at: harness.now))
+        let refusal = Harness.sent(answer)
+        #expect(harness.table.count == 0 && harness.table.halfOpenCount == 0)
+        // The refusal was lost: the client's retransmission 4 s later gets the same octets
+        // (RFC 7296 §2.1), with no new step — the session is gone.
+        harness.advance(seconds: 4)
+        let again = harness.deliver(request)
+        #expect(Harness.sent(again) == refusal)
+        #expect(Harness.steps(again).isEmpty)
+        #expect(Harness.notifies(try client.open(Harness.sent(again)).payloads) == [.authenticationFailed])
+        #expect(harness.table.statistics.endedSetupRetransmissionsAnswered == 1)
+        // A forged copy (one flipped octet of the ICV) is not answered.
+        var forged = request
+        forged[0][forged[0].count - 1] ^= 0x01
+        #expect(Harness.sent(harness.deliver(forged)).isEmpty)
+        // After the window (60 s by default) it is forgotten: silence, counted as an unknown SPI.
+        let expiry = try #require(Harness.timers(answer).first { $0.kind == .endedSetupAnswerExpiry })
+        #expect(expiry.deadline == harness.now.adding(seconds: 56))
+        harness.advance(seconds: 56)
+        _ = harness.record(harness.table.handle(timer: expiry, at: harness.now))
+        #expect(Harness.sent(harness.deliver(request)).isEmpty)
+        #expect(harness.table.statistics.droppedUnknownSPI == 1)
+    }
+
     @Test func testInternalAddressFailure_whenPoolIsExhausted() throws {
         var harness = Harness()
         var client = try TestInitiator(suite: try Harness.suites()[0], endpoint: Harness.client, gateway: Harness.gateway)

@@ -81,16 +81,21 @@ public struct ResponderConfiguration: Hashable, Sendable {
         public var halfOpenTimeoutSeconds: Int64
         /// Seconds one cookie secret is used before the next version replaces it.
         public var cookieSecretLifetimeSeconds: Int64
+        /// Seconds the last answer of a set-up that ended before IKE_AUTH completed stays to
+        /// answer retransmissions (RFC 7296 §2.1); 60 s covers strongSwan's first four
+        /// retransmissions (4, 11, 24 and 48 s after its request).
+        public var endedSetupAnswerSeconds: Int64
 
         public init(cookieChallengeThreshold: Int = 30, maximumHalfOpen: Int = 1000, maximumSAs: Int = 100_000,
                     maximumHalfOpenPerPeer: Int = 5, halfOpenTimeoutSeconds: Int64 = 30,
-                    cookieSecretLifetimeSeconds: Int64 = 300) {
+                    cookieSecretLifetimeSeconds: Int64 = 300, endedSetupAnswerSeconds: Int64 = 60) {
             self.cookieChallengeThreshold = cookieChallengeThreshold
             self.maximumHalfOpen = maximumHalfOpen
             self.maximumSAs = maximumSAs
             self.maximumHalfOpenPerPeer = maximumHalfOpenPerPeer
             self.halfOpenTimeoutSeconds = halfOpenTimeoutSeconds
             self.cookieSecretLifetimeSeconds = cookieSecretLifetimeSeconds
+            self.endedSetupAnswerSeconds = endedSetupAnswerSeconds
         }
     }
 

@@ -66,6 +66,8 @@ public struct IKETimer: Hashable, Sendable, CustomStringConvertible {
         case sessionTimeout
         /// The CHILD_SA reached its lifetime without a rekey: delete it.
         case childSAExpiry(inboundSPI: UInt32)
+        /// The answer kept for retransmissions of an ended set-up's last request is dropped.
+        case endedSetupAnswerExpiry
     }
 
     /// Our SPI of the IKE SA (the table's key).

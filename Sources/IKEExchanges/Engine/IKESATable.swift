@@ -35,6 +35,8 @@ public struct IKESATable: Sendable {
     private var sessionsByIdentity: [PeerIdentity: Set<SessionID>] = [:]
     private var identityOfSession: [SessionID: PeerIdentity] = [:]
     private var cookies: CookieJar
+    /// Refusals kept to answer retransmissions after their SA is gone (RFC 7296 §2.1).
+    private var endedSetupAnswers: EndedSetupAnswers
     public private(set) var statistics = Statistics()
 
     private struct InitialRequestKey: Hashable, Sendable {
@@ -51,6 +53,8 @@ public struct IKESATable: Sendable {
         public var droppedUnknownSPI = 0
         public var droppedMalformed = 0
         public var initRetransmissionsAnswered = 0
+        /// Retransmissions answered from an ended set-up's kept answer.
+        public var endedSetupRetransmissionsAnswered = 0
     }
 
     /// `certificateMatcher` evaluates `match certificate` for profile selection.
@@ -60,6 +64,7 @@ public struct IKESATable: Sendable {
         self.random = random
         self.certificateMatcher = certificateMatcher
         cookies = CookieJar(lifetimeSeconds: configuration.limits.cookieSecretLifetimeSeconds)
+        endedSetupAnswers = EndedSetupAnswers(capacity: configuration.limits.maximumHalfOpen)
         for profile in configuration.profiles {
             profileConfigurations[profile.name] = configuration.applying(profile)
         }
@@ -108,6 +113,12 @@ public struct IKESATable: Sendable {
         // The I flag names the original initiator's messages: then our SPI is SPIr.
         let ours = header.isFromOriginalInitiator ? header.responderSPI : header.initiatorSPI
         guard var sa = sas[ours], sa.identifier == header.saIdentifier else {
+            if let answer = endedSetupAnswers.answer(message, datagram: datagram, ourSPI: ours) {
+                if answer.contains(where: { if case .send = $0 { true } else { false } }) {
+                    statistics.endedSetupRetransmissionsAnswered += 1
+                }
+                return answer
+            }
             statistics.droppedUnknownSPI += 1
             return [.protocolError(.unexpected("no IKE SA \(header.saIdentifier)",
                                                place: ErrorPlace(peer: datagram.remote, exchange: header.exchangeType,
@@ -232,6 +243,10 @@ public struct IKESATable: Sendable {
 
     /// A timer from `.setTimer` fired.
     public mutating func handle(timer: IKETimer, at now: MonotonicTime) -> [IKEEffect] {
+        if timer.kind == .endedSetupAnswerExpiry {
+            endedSetupAnswers.forget(timer.localSPI)
+            return []
+        }
         guard var sa = sas[timer.localSPI] else { return [] }
         var out = Outcome()
         sa.timerFired(timer.kind, env: environment(now, for: sa), out: &out)
@@ -276,6 +291,12 @@ public struct IKESATable: Sendable {
                 effects.append(.sessionMoved(SessionMove(session: successor.sessionID, from: redundant.identifier,
                                                          to: successor.identifier)))
             case .remove(let spi):
+                // A set-up that ended before IKE_AUTH completed keeps its last answer (a
+                // refusal, usually) for the peer's retransmissions.
+                if let ending = sas[spi], ending.phase.isHalfOpen, endedSetupAnswers.keep(lastAnswerOf: ending) {
+                    effects.append(.setTimer(IKETimer(localSPI: spi, kind: .endedSetupAnswerExpiry,
+                                                      deadline: now.adding(seconds: configuration.limits.endedSetupAnswerSeconds))))
+                }
                 remove(spi)
             case .endOtherSessions(let identity, let keeping):
                 for session in sessionsByIdentity[identity] ?? [] where session != keeping {

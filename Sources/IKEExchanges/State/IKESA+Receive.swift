@@ -16,20 +16,8 @@ extension IKESA {
         }
         let messageID = header.messageID
         if window.lastResponseID == messageID, !window.lastResponse.isEmpty {
-            // A retransmitted request: the cached answer, all fragments, byte for byte —
-            // after checking the request is authentic, so a forger cannot make us repeat.
-            var scratch = FragmentReassembler()
-            guard (try? ProtectedMessageCodec.open(datagram.bytes, message: message, keys: keys, reassembler: &scratch,
-                                                   place: place)) != nil else {
-                out.effects.append(.protocolError(IKEProtocolError(.integrityCheckFailed, notify: nil, place: place,
-                                                                   reason: "retransmission failed its integrity check")))
-                return
-            }
-            // Only the first fragment of a fragmented retransmission triggers the answer.
-            if let fragment = message.encryptedFragment, fragment.fragmentNumber != 1 { return }
-            for bytes in window.lastResponse {
-                out.effects.append(.send(OutboundDatagram(bytes: bytes, remote: datagram.remote, local: datagram.local)))
-            }
+            out.effects += RetransmittedRequest.answer(message, datagram: datagram, keys: keys, cached: window.lastResponse,
+                                                       place: place)
             return
         }
         guard window.processing != messageID else { return }   // still working on it
@@ -180,6 +168,8 @@ extension IKESA {
             } else {
                 schedule(.childSAExpiry(inboundSPI: spi), at: env.now.adding(seconds: 1), out: &out)
             }
+        case .endedSetupAnswerExpiry:
+            break   // the table's, for an SA already gone
         }
     }
 }
