@@ -52,7 +52,7 @@ extension ProcessPeers {
             }
         }
         do {
-            let reply = try await authd.request(body, service: "auth.psk", session: request.session)
+            let reply = try await authd.request(body, service: "auth.psk", session: request.session, policy: aaaPolicy)
             guard case .authenticateReply(let answer) = reply.body else {
                 return .rejected(reason: "auth broker answered \(reply.bodyName)")
             }
@@ -230,7 +230,8 @@ extension ProcessPeers {
             }
         }
         do {
-            let reply = try await authd.request(body, service: "auth.eap", session: request.session, idempotent: false)
+            let reply = try await authd.request(body, service: "auth.eap", session: request.session, idempotent: false,
+                                               policy: aaaPolicy)
             guard case .authenticateReply(let answer) = reply.body else {
                 return .rejected(reason: "auth broker answered \(reply.bodyName)")
             }
@@ -262,7 +263,8 @@ extension ProcessPeers {
             }
         }
         do {
-            let reply = try await authd.request(body, service: "auth.eap", session: request.session, idempotent: false)
+            let reply = try await authd.request(body, service: "auth.eap", session: request.session, idempotent: false,
+                                               policy: aaaPolicy)
             guard case .authenticateReply(let answer) = reply.body else {
                 return .rejected(reason: "auth broker answered \(reply.bodyName)")
             }

@@ -14,6 +14,23 @@ struct ProcessPeers: Sendable {
     let tunneld: IPCClient
     let acctd: IPCClient
     let logger: Logger
+    /// For requests the broker may answer only after RADIUS did (auth.psk, auth.eap,
+    /// authz): the configuration's RADIUS budget, resent every attempt timeout so that a
+    /// dead worker's request is re-dispatched (the broker answers a resend of a request it
+    /// still holds once).
+    let aaaPolicy: RetryPolicy
+
+    init(authd: IPCClient, addrd: IPCClient, tunneld: IPCClient, acctd: IPCClient, logger: Logger,
+         aaaDeadline: Duration = RetryPolicy.standard.deadline) {
+        self.authd = authd
+        self.addrd = addrd
+        self.tunneld = tunneld
+        self.acctd = acctd
+        self.logger = logger
+        let attempt = RetryPolicy.standard.attemptTimeout
+        aaaPolicy = RetryPolicy(deadline: aaaDeadline, attemptTimeout: attempt,
+                                maximumAttempts: Int(aaaDeadline / attempt) + 1)
+    }
 
     // MARK: - Authorization (auth broker, service authz)
 
@@ -32,7 +49,7 @@ struct ProcessPeers: Sendable {
             if let peer = request.peer { $0.peerAddress = .with { $0.octets = Data(peer.address.bytes) } }
         })
         do {
-            let reply = try await authd.request(body, service: "authz", session: request.session)
+            let reply = try await authd.request(body, service: "authz", session: request.session, policy: aaaPolicy)
             guard case .authorizeReply(let answer) = reply.body else {
                 return .rejected(reason: "auth broker answered \(reply.bodyName)")
             }

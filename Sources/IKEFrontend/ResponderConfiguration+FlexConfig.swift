@@ -1,4 +1,5 @@
 import FlexConfig
+import HubIPC
 import HubVocabulary
 import IKECrypto
 import IKEExchanges
@@ -19,6 +20,9 @@ public struct FrontendConfiguration: Sendable {
     public var ikeEndpoints: [SocketAddressPair]
     /// `crypto pki certificate map`s, evaluated for `match certificate` (nil: none configured).
     public var certificateMaps: (any CertificateMapMatcher)?
+    /// How long the frontend waits for the broker on a request that may wait on RADIUS
+    /// (AAA pre-shared keys, EAP rounds, authorization): ``radiusBudget(_:)``.
+    public var aaaDeadline: Duration = RetryPolicy.standard.deadline
 
     /// An IKE listen address and its NAT-T port.
     public struct SocketAddressPair: Hashable, Sendable {
@@ -119,9 +123,20 @@ extension FrontendConfiguration {
         }
         self.responder = responder
         profiles = frontendProfiles
+        aaaDeadline = Self.radiusBudget(configuration)
         ikeEndpoints = configuration.linux.effectiveListenAddresses.map {
             SocketAddressPair(address: $0.address, ikePort: $0.port, natTraversalPort: $0.natTraversalPort)
         }
+    }
+
+    /// The longest a worker's RADIUS client can take before it answers: every configured
+    /// server tried in turn, each for `timeout` × (1 + `retransmit`) (IOS defaults 5 s and
+    /// 3: 20 s a server), plus a second for the IPC. Never below the same-host default, so
+    /// a configuration without RADIUS keeps it; at most 300 s.
+    static func radiusBudget(_ configuration: FlexConfiguration) -> Duration {
+        let seconds = configuration.radiusServers.reduce(0) { $0 + $1.timeoutSeconds * (1 + $1.retransmit) }
+        guard seconds > 0 else { return RetryPolicy.standard.deadline }
+        return max(RetryPolicy.standard.deadline, .seconds(min(seconds + 1, 300)))
     }
 
     /// One `crypto ikev2 profile` as the engine and the frontend use it.

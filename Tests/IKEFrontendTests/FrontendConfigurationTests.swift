@@ -181,6 +181,27 @@ import IKEExchanges
         }
     }
 
+    @Test func testAAADeadline_coversEveryRadiusServersTimeoutAndRetransmits() throws {
+        // Two servers: IOS defaults (5 s × 4 sends) and timeout 2 retransmit 1 (2 s × 2):
+        // 20 + 4 s, plus 1 s for the IPC. Without RADIUS the same-host default stays.
+        let configuration = try Self.load("""
+            aaa new-model
+            radius server first
+             address ipv4 192.0.2.10 auth-port 1812 acct-port 1813
+             key first-secret
+            radius server second
+             address ipv4 192.0.2.11 auth-port 1812 acct-port 1813
+             key second-secret
+             timeout 2
+             retransmit 1
+            aaa group server radius both
+             server name first
+             server name second
+            """)
+        #expect(FrontendConfiguration.radiusBudget(configuration) == .seconds(25))
+        #expect(FrontendConfiguration.radiusBudget(FlexConfiguration()) == .seconds(5))
+    }
+
     @Test func testNoProfile_isAnError() throws {
         #expect(throws: FrontendConfigurationError.self) { _ = try FrontendConfiguration(FlexConfiguration()) }
     }
