@@ -141,7 +141,7 @@ let package = Package(
             "HubVocabulary", "IKEWire", "IKECrypto", "FlexConfig", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "ESPDataPlane", "IKELoadGenerator",
+            "ESPDataPlane", "IKELoadGenerator", "HubTestSupport",
         ]),
 
         // MARK: - Fuzz targets (libFuzzer with -sanitize=fuzzer -DIKEHUB_FUZZING; see README)
@@ -186,7 +186,7 @@ let package = Package(
             "RADIUS", "COpenSSL", "HubTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         // Real servers and processes for tests (FreeRADIUS, strongSwan, our daemons).
-        .target(name: "HubTestSupport", path: "Tests/HubTestSupport"),
+        .target(name: "HubTestSupport", dependencies: ["IKECrypto", "COpenSSL"], path: "Tests/HubTestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "TunnelManagerTests", dependencies: [
             "TunnelManager", "HubIPC", "HubNetworking", "ESPDataPlane", "FlexConfig", "HubVocabulary", "HubTestSupport", "ZeroMQ",

@@ -7,6 +7,7 @@ extension IKEHubBench {
         ConfigParseBenchmark.self,
         ESPBenchmark.self,
         IPCBenchmark.self,
+        AuthBenchmark.self,
         SetupBenchmark.self,
         ScaleBenchmark.self,
         LoadGeneratorCommand.self,

@@ -178,7 +178,7 @@ enum BrokerRun {
                       p99Microseconds: sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
     }
 
-    private static func waitForWorkers(_ client: IPCClient, count: Int) async throws {
+    static func waitForWorkers(_ client: IPCClient, count: Int) async throws {
         let end = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < end {
             if let reply = try? await client.request(.showRequest(.with { $0.topic = .authWorkers }), policy: .once(deadline: .seconds(1))),
@@ -190,7 +190,7 @@ enum BrokerRun {
         throw ValidationError("\(count) workers did not register with the broker")
     }
 
-    private static func spawn(_ executable: String, _ arguments: [String]) throws -> Process {
+    static func spawn(_ executable: String, _ arguments: [String]) throws -> Process {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let path = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent(executable).path
         guard FileManager.default.isExecutableFile(atPath: path) else {

@@ -23,8 +23,12 @@ public final class FreeRADIUSServer: @unchecked Sendable {
     /// Message-Authenticator to every Access-Accept and Access-Reject (FreeRADIUS 3.2.1
     /// signs only EAP replies; ≥ 3.2.5 signs all of them, the Blast-RADIUS fix; IKEHub's
     /// RADIUS client requires it). `eap` enables the EAP module with MD5 and MSCHAPv2
-    /// (the lab's `conf/radius/eap`: no TLS methods, no certificates needed).
-    public init(users: String, secret: String = "ikehub-test-secret", signReplies: Bool = false, eap: Bool = false) throws {
+    /// (the lab's `conf/radius/eap`: no TLS methods, no certificates needed), offering
+    /// `defaultEAPType` first. `debug` runs it with `-X` (one thread, every packet in the
+    /// log, for the tests' log assertions); without it, `-f` with its thread pool and only
+    /// start-up and errors in the log (for benchmarks).
+    public init(users: String, secret: String = "ikehub-test-secret", signReplies: Bool = false, eap: Bool = false,
+                defaultEAPType: String = "md5", debug: Bool = true) throws {
         let directory = try makeTemporaryDirectory("ikehub-freeradius")
         self.directory = directory
         let authenticationPort = freeUDPPortPair()
@@ -65,7 +69,7 @@ public final class FreeRADIUSServer: @unchecked Sendable {
         if eap {
             try """
             eap {
-            \tdefault_eap_type = md5
+            \tdefault_eap_type = \(defaultEAPType)
             \ttimer_expire = 60
             \tignore_unknown_eap_types = no
             \tcisco_accounting_username_bug = no
@@ -121,8 +125,9 @@ public final class FreeRADIUSServer: @unchecked Sendable {
 
         """.write(to: sites.appendingPathComponent("ikehub-test"), atomically: true, encoding: .utf8)
 
-        child = try ChildProcess(executable: Self.executable, arguments: ["-X", "-d", raddb.path],
-                                 logURL: directory.appendingPathComponent("radiusd-X.log"))
+        let log = directory.appendingPathComponent("radiusd-X.log")
+        child = try ChildProcess(executable: Self.executable,
+                                 arguments: (debug ? ["-X"] : ["-f", "-l", "stdout"]) + ["-d", raddb.path], logURL: log)
         guard child.waitForLog(timeout: 20, { $0.contains("Ready to process requests") }) else {
             let log = child.log()
             child.stop()
@@ -144,6 +149,9 @@ public final class FreeRADIUSServer: @unchecked Sendable {
 
     /// The server's debug log so far.
     public func log() -> String { child.log() }
+
+    /// The server's process (for CPU figures).
+    public var pid: Int32 { child.pid }
 
     public func stop() { child.stop() }
 

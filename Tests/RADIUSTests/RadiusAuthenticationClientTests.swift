@@ -62,11 +62,11 @@ struct RadiusAuthenticationClientTests {
         #expect(firstTook >= .milliseconds(1400))  // two sends to the silent server, 700 ms each
         #expect(blackhole.received() == 2)
         #expect(client.isMarkedDead(0))
-        let second = ContinuousClock.now
+        // The dead server is skipped: the silent port sees nothing more (a wall-clock bound
+        // here flaked on a loaded machine; the count is what proves the skip).
         let again = try await client.authenticate(Self.alice)
         #expect(again.server == "up")
-        #expect(ContinuousClock.now - second < .milliseconds(600))
-        #expect(blackhole.received() == 2)  // dead: not asked again
+        #expect(blackhole.received() == 2)
         #expect(client.answers() == ["up": 2])
     }
 

@@ -1,38 +1,37 @@
 import IKECrypto
-@testable import RADIUS
 internal import COpenSSL
 
-/// The EAP peer side, written for the tests: EAP-MD5 (RFC 3748 §5.4) and EAP-MSCHAPv2
-/// (draft-kamath-pppext-eap-mschapv2, RFC 2759 / RFC 3079 arithmetic), checked against
-/// the RFC 2759 §9.2 vectors in `EAPClientMethodTests`.
-enum EAPPeer {
-    static func packet(code: UInt8, identifier: UInt8, type: UInt8, data: [UInt8]) -> [UInt8] {
+/// The EAP peer side, for the tests and `ikehub-bench auth`: EAP-MD5 (RFC 3748 §5.4) and
+/// EAP-MSCHAPv2 (draft-kamath-pppext-eap-mschapv2, RFC 2759 / RFC 3079 arithmetic),
+/// checked against the RFC 2759 §9.2 vectors in `EAPClientMethodTests`.
+public enum EAPPeer {
+    public static func packet(code: UInt8, identifier: UInt8, type: UInt8, data: [UInt8]) -> [UInt8] {
         let length = 5 + data.count
         return [code, identifier, UInt8(length >> 8), UInt8(length & 0xff), type] + data
     }
 
-    static func identity(_ name: String, identifier: UInt8 = 0) -> [UInt8] {
+    public static func identity(_ name: String, identifier: UInt8 = 0) -> [UInt8] {
         packet(code: 2, identifier: identifier, type: 1, data: Array(name.utf8))
     }
 
     /// EAP-Response/MD5-Challenge for an EAP-Request/MD5-Challenge: MD5(id ‖ secret ‖ challenge).
-    static func md5Response(to request: [UInt8], password: String) -> [UInt8] {
+    public static func md5Response(to request: [UInt8], password: String) -> [UInt8] {
         precondition(request.count >= 6 && request[4] == 4)
         let size = Int(request[5])
         let challenge = Array(request[6..<(6 + size)])
-        let hash = RadiusCrypto.md5([request[1]] + Array(password.utf8) + challenge)
+        let hash = md5([request[1]] + Array(password.utf8) + challenge)
         return packet(code: 2, identifier: request[1], type: 4, data: [16] + hash)
     }
 
     /// EAP-Response/Nak asking for `type` (RFC 3748 §5.3.1).
-    static func nak(to request: [UInt8], wanting type: UInt8) -> [UInt8] {
+    public static func nak(to request: [UInt8], wanting type: UInt8) -> [UInt8] {
         packet(code: 2, identifier: request[1], type: 3, data: [type])
     }
 
     // MARK: - MSCHAPv2
 
     /// The MSCHAPv2 Response to a Challenge request (type 26, OpCode 1).
-    static func mschapv2Response(to request: [UInt8], user: String, password: String, peerChallenge: [UInt8]) -> (packet: [UInt8], ntResponse: [UInt8]) {
+    public static func mschapv2Response(to request: [UInt8], user: String, password: String, peerChallenge: [UInt8]) -> (packet: [UInt8], ntResponse: [UInt8]) {
         precondition(request.count >= 26 && request[4] == 26 && request[5] == 1 && request[9] == 16)
         let msID = request[6]
         let authenticatorChallenge = Array(request[10..<26])
@@ -44,23 +43,23 @@ enum EAPPeer {
     }
 
     /// The Success response (OpCode 3) to the server's Success request.
-    static func mschapv2SuccessAck(to request: [UInt8]) -> [UInt8] {
+    public static func mschapv2SuccessAck(to request: [UInt8]) -> [UInt8] {
         packet(code: 2, identifier: request[1], type: 26, data: [3])
     }
 
-    static func ntResponse(authenticatorChallenge: [UInt8], peerChallenge: [UInt8], user: String, password: String) -> [UInt8] {
+    public static func ntResponse(authenticatorChallenge: [UInt8], peerChallenge: [UInt8], user: String, password: String) -> [UInt8] {
         let challenge = Array(try! MessageDigest.sha1.hash(peerChallenge, authenticatorChallenge, Array(user.utf8)).prefix(8))
         let hash = passwordHash(password) + [UInt8](repeating: 0, count: 5)
         return (0..<3).flatMap { des(key: Array(hash[($0 * 7)..<($0 * 7 + 7)]), block: challenge) }
     }
 
-    static func passwordHash(_ password: String) -> [UInt8] {
+    public static func passwordHash(_ password: String) -> [UInt8] {
         MD4.hash(password.utf16.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] })
     }
 
     /// RFC 3079 §3.3-3.4: the 16-octet MasterReceiveKey ‖ MasterSendKey of the server
     /// (= MS-MPPE-Recv-Key ‖ MS-MPPE-Send-Key), then 32 zeros: the MSK (64 octets).
-    static func msk(password: String, ntResponse: [UInt8]) -> [UInt8] {
+    public static func msk(password: String, ntResponse: [UInt8]) -> [UInt8] {
         let hashHash = MD4.hash(passwordHash(password))
         let magic1 = Array("This is the MPPE Master Key".utf8)
         let masterKey = Array(try! MessageDigest.sha1.hash(hashHash, ntResponse, magic1).prefix(16))
@@ -70,6 +69,16 @@ enum EAPPeer {
             Array(try! MessageDigest.sha1.hash(masterKey, [UInt8](repeating: 0, count: 40), magic, [UInt8](repeating: 0xf2, count: 40)).prefix(16))
         }
         return start(magic2) + start(magic3) + [UInt8](repeating: 0, count: 32)
+    }
+
+    /// MD5 (RFC 1321) of `message`, for the EAP-MD5 response.
+    static func md5(_ message: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 16)
+        var length: UInt32 = 0
+        let md = EVP_MD_fetch(nil, "MD5", nil)!
+        defer { EVP_MD_free(md) }
+        precondition(EVP_Digest(message, message.count, &digest, &length, md, nil) == 1 && length == 16)
+        return digest
     }
 
     /// Single DES-ECB of one block with a 56-bit key (RFC 2759 §8.6 key expansion), as
@@ -97,8 +106,8 @@ enum EAPPeer {
 
 /// MD4 (RFC 1320), for the MSCHAPv2 password hash (OpenSSL 3 keeps MD4 in its legacy
 /// provider only).
-enum MD4 {
-    static func hash(_ message: [UInt8]) -> [UInt8] {
+public enum MD4 {
+    public static func hash(_ message: [UInt8]) -> [UInt8] {
         var data = message + [0x80]
         while data.count % 64 != 56 { data.append(0) }
         let bitLength = UInt64(message.count) * 8
