@@ -1,4 +1,4 @@
-/* CLinux: Linux kernel interfaces Glibc's Swift module does not carry (TUN, netlink,
+/* CLinux: Linux kernel interfaces Glibc's Swift module does not carry (TUN, netlink, epoll,
  * XFRM). Header-only. <netinet/in.h> MUST precede the linux/ headers: libc-compat.h
  * then skips the kernel's own in6_addr, which would clash with Glibc's. */
 #ifndef IKEHUB_CLINUX_SHIM_H
@@ -12,6 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
 #include <linux/if_tun.h>
+#include <sys/epoll.h>
 
 /* _IOW()-built ioctl numbers are function-like macros: not imported. */
 static const unsigned long SHIM_TUNSETIFF = TUNSETIFF;

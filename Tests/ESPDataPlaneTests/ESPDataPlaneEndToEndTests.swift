@@ -216,6 +216,26 @@ final class ESPDataPlaneEndToEndTests {
         #expect(try left.namespace.run(["ping", "-c", "2", "-i", "0.2", "-W", "2", "198.18.20.1"]).status == 0)
     }
 
+    @Test(arguments: [false, true])
+    func testRemovedSession_releasesItsInterface_whileThePlaneRuns(addedBeforeStart: Bool) throws {
+        if !addedBeforeStart { try left.plane.start() }
+        weak var released: TUNInterface?
+        do {
+            let extra = try left.namespace.perform { try TUNInterface(name: "espx\(UInt16.random(in: 0...9999))") }
+            released = extra
+            let id = SessionID(high: 0x7777, low: 0x7777)
+            try left.plane.addSession(id, interface: extra, peer: right.outer)
+            if addedBeforeStart { try left.plane.start() }   // then it comes from the start's snapshot
+            usleep(200_000)   // the outbound thread has put it in its epoll set
+            left.plane.removeSession(id)
+        }
+        // The thread drops its reference once it takes the removal (dropping the last one
+        // deletes the interface): within a wake-up, not at the next restart.
+        let deadline = Date().addingTimeInterval(2)
+        while released != nil, Date() < deadline { usleep(10_000) }
+        #expect(released == nil)
+    }
+
     @Test func testPacketLargerThanASlot_isCountedNotSentTruncated() throws {
         try installSAs(Self.suites[0], leftToRightSPI: 0xa100_0051, rightToLeftSPI: 0xb200_0052)
         try ip("-n", left.namespace.name, "link", "set", left.interface.name, "mtu", "4000")

@@ -5,27 +5,60 @@ import Glibc
 #endif
 
 extension ESPDataPlane {
-    /// What the outbound thread polls: the wake-up pipe, then one entry per session's TUN.
-    private struct PollSet {
-        var descriptors: [pollfd] = []
-        var sessions: [(id: SessionID, interface: TUNInterface)] = []
-        var generation: UInt64 = .max
+    /// What the outbound thread waits on: the wake-up pipe (token 0) and one TUN per
+    /// session (tokens from 1), in an epoll set kept in step with the database's changes.
+    private struct OutboundWatch {
+        let epoll: EpollSet
+        var sessions: [UInt64: (id: SessionID, interface: TUNInterface)] = [:]
+        var tokens: [SessionID: UInt64] = [:]
+        var nextToken: UInt64 = 1
+
+        mutating func add(_ id: SessionID, _ interface: TUNInterface) {
+            let token = nextToken
+            nextToken &+= 1
+            // A descriptor the kernel refuses (it cannot: TUNs support poll) would only
+            // leave that session's outbound traffic unread; nothing else depends on it.
+            guard (try? epoll.add(interface.descriptor, token: token)) != nil else { return }
+            sessions[token] = (id, interface)
+            tokens[id] = token
+        }
+
+        mutating func remove(_ id: SessionID, _ interface: TUNInterface) {
+            guard let token = tokens[id], sessions[token]?.interface === interface else { return }
+            epoll.remove(interface.descriptor)
+            sessions[token] = nil
+            tokens[id] = nil
+        }
     }
 
     /// The outbound thread: TUN → seal in the send batch → `sendmmsg` (see the type's notes).
-    func runOutbound(batch: DatagramBatch) {
-        var pollSet = PollSet()
+    func runOutbound(batch: DatagramBatch, epoll: EpollSet) {
+        var watch = OutboundWatch(epoll: epoll)
+        try? epoll.add(outboundWakeup.readDescriptor, token: 0)
+        // Every session of the database, and from here on only the changes. (In a scope
+        // of its own: the snapshot must not keep removed interfaces alive.)
+        do {
+            let current = database.withLock { database in
+                database.interfaceChanges.removeAll()
+                return database.sessions.map { ($0.key, $0.value.interface) }
+            }
+            for (id, interface) in current { watch.add(id, interface) }
+        }
         var lastLifetimeCheck = clock.now()
         let interval = Int64(configuration.lifetimeCheckIntervalMilliseconds) * 1_000_000
+        var readyTokens: [UInt64] = []
         while running.load(ordering: .acquiring) {
-            refresh(&pollSet)
-            let ready = poll(&pollSet.descriptors, nfds_t(pollSet.descriptors.count), configuration.lifetimeCheckIntervalMilliseconds)
-            if ready > 0 {
-                if pollSet.descriptors[0].revents != 0 { outboundWakeup.drain() }
+            applyInterfaceChanges(to: &watch)
+            readyTokens.removeAll(keepingCapacity: true)
+            epoll.wait(timeoutMilliseconds: configuration.lifetimeCheckIntervalMilliseconds) { readyTokens.append($0) }
+            if !readyTokens.isEmpty {
                 var local = ESPDataPlaneCounters()
-                for index in 1..<pollSet.descriptors.count where pollSet.descriptors[index].revents != 0 {
-                    let (id, interface) = pollSet.sessions[index - 1]
-                    drain(interface, of: id, into: batch, counters: &local)
+                for token in readyTokens {
+                    if token == 0 {
+                        outboundWakeup.drain()
+                    } else if let (id, interface) = watch.sessions[token] {
+                        drain(interface, of: id, into: batch, counters: &local)
+                    }
                 }
                 flush(batch, counters: &local)
                 planeCounters.withLock { $0.add(local) }
@@ -38,15 +71,17 @@ extension ESPDataPlane {
         }
     }
 
-    private func refresh(_ pollSet: inout PollSet) {
-        let (generation, sessions) = database.withLock { database in
-            (database.generation, database.generation == pollSet.generation ? [] : database.sessions.map { ($0.key, $0.value.interface) })
+    private func applyInterfaceChanges(to watch: inout OutboundWatch) {
+        let changes = database.withLock { database in
+            defer { database.interfaceChanges.removeAll(keepingCapacity: true) }
+            return database.interfaceChanges
         }
-        guard generation != pollSet.generation else { return }
-        pollSet.generation = generation
-        pollSet.sessions = sessions.map { (id: $0.0, interface: $0.1) }
-        pollSet.descriptors = [pollfd(fd: outboundWakeup.readDescriptor, events: Int16(POLLIN), revents: 0)]
-            + pollSet.sessions.map { pollfd(fd: $0.interface.descriptor, events: Int16(POLLIN), revents: 0) }
+        for change in changes {
+            switch change {
+            case .added(let id, let interface): watch.add(id, interface)
+            case .removed(let id, let interface): watch.remove(id, interface)
+            }
+        }
     }
 
     /// Reads what `interface` has queued (up to a batch per pass), sealing each packet in

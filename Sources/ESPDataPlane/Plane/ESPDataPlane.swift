@@ -106,11 +106,16 @@ public final class ESPDataPlane: @unchecked Sendable {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         let inboundBatch = DatagramBatch(capacity: configuration.batchSize, slotSize: configuration.slotSize)
         let outboundBatch = DatagramBatch(capacity: configuration.batchSize, slotSize: configuration.slotSize)
+        let epoll: EpollSet
+        do { epoll = try EpollSet(batch: configuration.batchSize) } catch {
+            running.store(false, ordering: .releasing)
+            throw .socket(error)
+        }
         guard let inbound = PlaneThread({ [self] in runInbound(batch: inboundBatch) }) else {
             running.store(false, ordering: .releasing)
             throw .system(operation: "pthread_create inbound", errorNumber: errno)
         }
-        guard let outbound = PlaneThread({ [self] in runOutbound(batch: outboundBatch) }) else {
+        guard let outbound = PlaneThread({ [self] in runOutbound(batch: outboundBatch, epoll: epoll) }) else {
             running.store(false, ordering: .releasing)
             inboundWakeup.signal()
             inbound.join()
@@ -129,6 +134,9 @@ public final class ESPDataPlane: @unchecked Sendable {
             return threads
         }
         for thread in stopped { thread.join() }
+        // Changes the outbound thread did not take would keep removed interfaces alive;
+        // the next start takes the whole database anyway.
+        database.withLock { $0.interfaceChanges.removeAll() }
     }
 
     // MARK: - Sessions and SAs

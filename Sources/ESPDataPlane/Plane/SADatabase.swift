@@ -22,19 +22,26 @@ struct SADatabase {
 
     var sessions: [SessionID: Session] = [:]
     var inbound: [UInt32: InboundRoute] = [:]
-    /// Bumped whenever the set of TUN interfaces changes, so the outbound thread re-polls.
-    var generation: UInt64 = 0
+    /// TUN interfaces added and removed since the outbound thread last took them (it
+    /// keeps them in its epoll set, so a change costs O(1) instead of a rebuilt poll list).
+    var interfaceChanges: [InterfaceChange] = []
+
+    enum InterfaceChange {
+        case added(SessionID, TUNInterface)
+        /// Holds the interface until the thread has removed its descriptor from the set.
+        case removed(SessionID, TUNInterface)
+    }
 
     mutating func addSession(_ id: SessionID, interface: TUNInterface, peer: SocketAddress) throws(ESPDataPlaneError) {
         guard sessions[id] == nil else { throw .duplicateSession(id) }
         sessions[id] = Session(interface: interface, peer: peer)
-        generation &+= 1
+        interfaceChanges.append(.added(id, interface))
     }
 
     mutating func removeSession(_ id: SessionID) -> Session? {
         guard let session = sessions.removeValue(forKey: id) else { return nil }
         for spi in session.inboundSPIs { inbound.removeValue(forKey: spi) }
-        generation &+= 1
+        interfaceChanges.append(.removed(id, session.interface))
         return session
     }
 
