@@ -15,7 +15,8 @@ struct AuthorizationMapping {
     /// Attributes the client was not sent, with why (for the log).
     var unsent: [String] = []
 
-    init(_ attributes: [AAAAttribute], client: PeerClient) {
+    /// `routeSets` resolves `route set access-list|interface` for a session of `profile`.
+    init(_ attributes: [AAAAttribute], client: PeerClient, profile: String = "", routeSets: RouteSets = RouteSets()) {
         var pushed: [ConfigurationAttribute] = []
         var splitDNS: [String] = [], backupGateways: [String] = []
         for attribute in attributes {
@@ -43,8 +44,13 @@ struct AuthorizationMapping {
                 splitDNS.append(value)
                 pushed.append(.text(.internalDNSDomain, value))
             case .routeSet:
-                if let route = Self.remoteRoute(value) { pushed.append(route) } else {
-                    unsent.append("ipsec:route-set=\(value): only `remote ipv4|ipv6` routes become CFG_REPLY subnets")
+                if let route = Self.remoteRoute(value) {
+                    pushed.append(route)
+                } else {
+                    switch routeSets.subnets(value, profile: profile) {
+                    case .success(let subnets): pushed += subnets
+                    case .failure(let error): unsent.append("ipsec:route-set=\(value): \(error)")
+                    }
                 }
             case .banner where client.isCisco:
                 pushed.append(.text(.unityBanner, value))

@@ -63,7 +63,7 @@ public enum FrontendDaemon {
             addrd: try IPCClient(connectingTo: context.endpoint("addrd"), context: context.zmq, name: "to-addrd", logger: context.logger),
             tunneld: try IPCClient(connectingTo: context.endpoint("tunneld"), context: context.zmq, name: "to-tunneld", logger: context.logger),
             acctd: try IPCClient(connectingTo: context.endpoint("acctd"), context: context.zmq, name: "to-acctd", logger: context.logger),
-            logger: context.logger, aaaDeadline: configuration.aaaDeadline)
+            logger: context.logger, aaaDeadline: configuration.aaaDeadline, routeSets: RouteSets(loaded.configuration))
         let transmitter = DatagramTransmitter(sockets: sockets, handoff: handoff, logger: context.logger)
         let store = try CheckpointStore(path: context.stateDirectory.path + "/ike-checkpoints.db")
         let engine = FrontendEngine(configuration: configuration, peers: peers, transmitter: transmitter, checkpoints: store,

@@ -19,9 +19,12 @@ struct ProcessPeers: Sendable {
     /// dead worker's request is re-dispatched (the broker answers a resend of a request it
     /// still holds once).
     let aaaPolicy: RetryPolicy
+    /// The configuration's access lists and interfaces, for `route set` attributes.
+    let routeSets: RouteSets
 
     init(authd: IPCClient, addrd: IPCClient, tunneld: IPCClient, acctd: IPCClient, logger: Logger,
-         aaaDeadline: Duration = RetryPolicy.standard.deadline) {
+         aaaDeadline: Duration = RetryPolicy.standard.deadline, routeSets: RouteSets = RouteSets()) {
+        self.routeSets = routeSets
         self.authd = authd
         self.addrd = addrd
         self.tunneld = tunneld
@@ -55,7 +58,7 @@ struct ProcessPeers: Sendable {
             }
             guard answer.verdict == .accept else { return .rejected(reason: answer.reason.isEmpty ? "authorization refused" : answer.reason) }
             let mapping = AuthorizationMapping(answer.attributes.map { AAAAttribute(name: $0.name, value: $0.value) },
-                                               client: request.peerClient)
+                                               client: request.peerClient, profile: request.profile, routeSets: routeSets)
             for reason in mapping.unsent {
                 logger.info("authorization attribute not sent", metadata: ["session.id": "\(request.session)", "reason": "\(reason)"])
             }
