@@ -115,6 +115,7 @@ struct MalformedInputTests {
             "t.cfg:4:2: error: ikev2 profile 'p': 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate",
         ]),
         (bareProfile + " authentication local pre-share key k1\n authentication remote pre-share key k2\n reconnect", [
+            "t.cfg:5:2: warning: 'reconnect' (AnyConnect auto-reconnect) is not implemented: a client that comes back starts a new session; ignored",
             "t.cfg:5:2: error: ikev2 profile 'p': 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)",
         ]),
         ("access-list 250 permit any", [

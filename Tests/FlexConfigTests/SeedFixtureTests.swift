@@ -15,6 +15,7 @@ struct SeedFixtureTests {
             "seed-articles-accounting.cfg:5:62: error: aaa server group 'radius_group1' is not defined; none is defined",
         ]),
         ("seed-articles-dynamic-author.cfg", [
+            "seed-articles-dynamic-author.cfg:5:1: warning: 'aaa server radius dynamic-author' (RFC 5176 CoA and Disconnect-Request) is not implemented yet: RADIUS cannot change or end live sessions (use 'clear crypto session'); ignored",
         ]),
         ("seed-articles-eap.cfg", [
             "seed-articles-eap.cfg:12:1: warning: ikev2 profile 'ikev2_profile' has no 'match identity remote' or 'match certificate'; no peer can select it",
@@ -22,6 +23,7 @@ struct SeedFixtureTests {
         ]),
         ("seed-articles-mode-auto.cfg", [
             "seed-articles-mode-auto.cfg:9:19: error: interface 'Virtual-Template1' is not defined; none is defined",
+            "seed-articles-mode-auto.cfg:9:26: warning: 'mode auto' has no effect on Linux: a virtual-access carries IPv4 and IPv6 whatever the template's tunnel mode",
         ]),
         ("seed-articles-qos.cfg", [
             "seed-articles-qos.cfg:5:1: warning: 'policy-map' is not supported on Linux (platform QoS is not implemented by the Linux data plane); ignored",
@@ -33,6 +35,7 @@ struct SeedFixtureTests {
             "seed-articles-reconnect.cfg:6:1: warning: ikev2 profile 'default' has no 'match identity remote' or 'match certificate'; no peer can select it",
             "seed-articles-reconnect.cfg:7:2: error: ikev2 profile 'default': 'authentication local' with signatures needs a 'crypto pki trustpoint'",
             "seed-articles-reconnect.cfg:8:2: error: ikev2 profile 'default': 'authentication remote eap' needs 'aaa authentication eap LIST' to reach the EAP server",
+            "seed-articles-reconnect.cfg:9:2: warning: 'reconnect' (AnyConnect auto-reconnect) is not implemented: a client that comes back starts a new session; ignored",
             "seed-articles-reconnect.cfg:10:20: error: 'seconds' is not a number; expected <seconds 10-86400>",
         ]),
         ("seed-articles-virtual-access-cloning.cfg", [
@@ -52,6 +55,7 @@ struct SeedFixtureTests {
             "seed-guide-anyconnect-profile.cfg:14:1: warning: ikev2 profile 'ikev2_profile' has no 'match identity remote' or 'match certificate'; no peer can select it",
             "seed-guide-anyconnect-profile.cfg:14:1: warning: ikev2 profile 'ikev2_profile' has no 'authentication local'; peers that select it fail IKE_AUTH",
             "seed-guide-anyconnect-profile.cfg:14:1: warning: ikev2 profile 'ikev2_profile' has no 'authentication remote'; peers that select it fail IKE_AUTH",
+            "seed-guide-anyconnect-profile.cfg:16:1: warning: 'anyconnect profile': AnyConnect profile download is not implemented; clients keep the profile they have; ignored",
         ]),
         ("seed-guide-eap.cfg", [
             "seed-guide-eap.cfg:11:1: warning: trustpoint 'trustpoint1' has no 'certificate-file' and 'private-key-file'; on Linux they are needed to sign as ikev2 profile 'ikev2-profile1' requires",
@@ -70,7 +74,13 @@ struct SeedFixtureTests {
             "seed-guide-group-local-aaa.cfg:14:1: warning: trustpoint 'trustpoint1' has no 'certificate-file' and 'private-key-file'; on Linux they are needed to sign as ikev2 profile 'ikev2-profile1' requires",
             "seed-guide-group-local-aaa.cfg:15:1: warning: 'enrollment url' is not supported on Linux (certificate enrollment is not implemented; give the files with certificate-file and private-key-file); ignored",
             "seed-guide-group-local-aaa.cfg:22:6: error: ip local pool 'pool1' is not defined; defined: 'pool11'",
+            "seed-guide-group-local-aaa.cfg:23:1: warning: 'dhcp server': address assignment by DHCP is not implemented; sessions take their address from 'pool' or a RADIUS Framed-IP-Address; ignored",
+            "seed-guide-group-local-aaa.cfg:24:1: warning: 'dhcp timeout': address assignment by DHCP is not implemented; sessions take their address from 'pool' or a RADIUS Framed-IP-Address; ignored",
+            "seed-guide-group-local-aaa.cfg:25:1: warning: 'dhcp giaddr': address assignment by DHCP is not implemented; sessions take their address from 'pool' or a RADIUS Framed-IP-Address; ignored",
             "seed-guide-group-local-aaa.cfg:27:23: error: standard access list 'acl1' is not defined; none is defined",
+            "seed-guide-group-local-aaa.cfg:31:1: warning: 'configuration url' is not sent to clients: its Cisco IKEv2 configuration attribute has no public number; ignored",
+            "seed-guide-group-local-aaa.cfg:32:1: warning: 'configuration version' is not sent to clients: its Cisco IKEv2 configuration attribute has no public number; ignored",
+            "seed-guide-group-local-aaa.cfg:40:1: warning: 'smartcard-removal-disconnect' is not sent to clients: its Cisco IKEv2 configuration attribute has no public number; ignored",
             "seed-guide-group-local-aaa.cfg:56:19: error: transform set 'trans' is not defined; defined: 'transform1', 'default'",
             "seed-guide-group-local-aaa.cfg:59:11: warning: interface 'Ethernet0/0' belongs to the host; IKEHub does not configure it and uses it only as an address source for 'ip unnumbered' and 'tunnel source'",
         ]),

@@ -202,6 +202,36 @@ import IKEExchanges
         #expect(FrontendConfiguration.radiusBudget(FlexConfiguration()) == .seconds(5))
     }
 
+    @Test func testAnyConnectEAPOnlyProfile_isLeftOut_andTheOthersRun() throws {
+        let loaded = FlexConfig.load(text: """
+            aaa new-model
+            aaa authentication login ac-list local
+            crypto pki trustpoint hub-tp
+             certificate-file /etc/ikehub/hub.pem
+             private-key-file /etc/ikehub/hub.key
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 profile anyconnect
+             match identity remote key-id AnyConnect-IKE-ID
+             authentication local rsa-sig
+             authentication remote anyconnect-eap aggregate
+             pki trustpoint hub-tp
+             aaa authentication anyconnect-eap ac-list
+            crypto ikev2 profile branches
+             match identity remote any
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+            """, file: "t.cfg")
+        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+        #expect(loaded.diagnostics.map(\.description).contains(
+            "t.cfg:13:2: warning: ikev2 profile 'anyconnect': 'authentication remote anyconnect-eap' (AnyConnect's aggregate authentication) is not implemented; the profile is left out and no peer can select it"))
+        let frontend = try FrontendConfiguration(loaded.configuration)
+        #expect(frontend.profileNames == ["branches"])
+    }
+
     @Test func testNoProfile_isAnError() throws {
         #expect(throws: FrontendConfigurationError.self) { _ = try FrontendConfiguration(FlexConfiguration()) }
     }

@@ -122,6 +122,7 @@ extension ModelBuilder {
             }
         }
         config.aaa.dynamicAuthorization = settings
+        log.warning(s.location, "'aaa server radius dynamic-author' (RFC 5176 CoA and Disconnect-Request) is not implemented yet: RADIUS cannot change or end live sessions (use 'clear crypto session'); ignored")
     }
 
     mutating func radiusServer(_ s: Statement) {

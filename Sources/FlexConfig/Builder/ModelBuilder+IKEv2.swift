@@ -85,6 +85,9 @@ extension ModelBuilder {
             case .profileVirtualTemplate:
                 p.virtualTemplate = c.negated ? nil : int(c, "template")
                 p.virtualTemplateModeAuto = !c.negated && c.has("auto")
+                if p.virtualTemplateModeAuto {
+                    log.warning(c.location(of: "auto"), "'mode auto' has no effect on Linux: a virtual-access carries IPv4 and IPv6 whatever the template's tunnel mode")
+                }
                 if !c.negated { refer(.virtualTemplate, c, "template") }
             case .profileDPD: p.dpd = c.negated ? nil : dpd(c)
             case .profileNATKeepalive: p.natKeepaliveSeconds = c.negated ? nil : int(c, "seconds")
@@ -92,13 +95,20 @@ extension ModelBuilder {
             case .profileReconnect:
                 p.reconnect = !c.negated
                 p.reconnectTimeoutSeconds = int(c, "seconds") ?? 1800
+                if !c.negated {
+                    log.warning(c.location, "'reconnect' (AnyConnect auto-reconnect) is not implemented: a client that comes back starts a new session; ignored")
+                }
             case .profileConfigExchange:
                 if c.has("request") { p.configExchangeRequest = !c.negated }
                 if c.has("accept") { p.configExchangeSetAccept = !c.negated }
                 if c.has("send") { p.configExchangeSetSend = !c.negated }
+                log.warning(c.location, "'\(c.negated ? "no " : "")\(c.commandName)' is not applied: IKEHub answers every CFG_REQUEST with CFG_REPLY and sends no unrequested CFG_SET; ignored")
             case .profileAnyconnectProfile:
                 p.anyconnectProfile = c.negated ? nil : c.word("name")
-                if !c.negated { refer(.anyconnectProfile, c, "name") }
+                if !c.negated {
+                    refer(.anyconnectProfile, c, "name")
+                    warnAnyConnectProfile(c)
+                }
             case .profileShutdown: p.shutdown = !c.negated
             default: break
             }

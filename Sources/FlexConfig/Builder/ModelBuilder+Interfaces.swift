@@ -151,8 +151,12 @@ extension ModelBuilder {
                 if !off { i.ipv6Addresses.append(value) }
             case .interfaceIPv6Enable: i.ipv6Enabled = !off
             case .interfaceIPMTU: i.mtu = off ? nil : int(c, "mtu")
-            case .interfaceIPv6MTU: i.ipv6MTU = off ? nil : int(c, "mtu")
-            case .interfaceAdjustMSS: i.tcpAdjustMSS = off ? nil : int(c, "mss")
+            case .interfaceIPv6MTU:
+                i.ipv6MTU = off ? nil : int(c, "mtu")
+                if !off, managed { warnNotCloned(c, "the virtual-access MTU is 'ip mtu' for both families") }
+            case .interfaceAdjustMSS:
+                i.tcpAdjustMSS = off ? nil : int(c, "mss")
+                if !off, managed { warnNotCloned(c, "TCP MSS clamping is not implemented") }
             case .interfaceTunnelMode:
                 if off { i.tunnelMode = nil; continue }
                 if c.has("gre") {
@@ -173,10 +177,12 @@ extension ModelBuilder {
                 let acl = off ? nil : c.word("acl")
                 if !off { refer(.ipv4AccessList, c, "acl") }
                 if c.has("in") { i.accessGroupIn = acl } else { i.accessGroupOut = acl }
+                if !off, managed { warnNotCloned(c, "packet filtering on virtual-access interfaces is not implemented") }
             case .interfaceTrafficFilter:
                 let acl = off ? nil : c.word("acl")
                 if !off { refer(.ipv6AccessList, c, "acl") }
                 if c.has("in") { i.ipv6FilterIn = acl } else { i.ipv6FilterOut = acl }
+                if !off, managed { warnNotCloned(c, "packet filtering on virtual-access interfaces is not implemented") }
             case .interfaceServicePolicy:
                 if !off { refer(.policyMap, c, "policy-map") }
             case .interfaceIPVRF, .interfaceVRF:
@@ -214,5 +220,12 @@ extension ModelBuilder {
             }
         }
         config.linux = l
+    }
+}
+
+extension ModelBuilder {
+    /// A template or loopback line the Linux virtual-access interfaces do not take.
+    mutating func warnNotCloned(_ c: Statement, _ reason: String) {
+        log.warning(c.location, "'\(c.commandName)' is not applied on Linux (\(reason)); ignored")
     }
 }

@@ -37,9 +37,15 @@ extension ModelBuilder {
                 }
             case .policyPFS: p.pfs = !off
             case .policyIncludeLocalLAN: p.includeLocalLAN = !off
-            case .policySmartcardRemoval: p.smartcardRemovalDisconnect = !off
-            case .policyConfigurationURL: p.configurationURL = off ? nil : c.word("url")
-            case .policyConfigurationVersion: p.configurationVersion = off ? nil : c.word("version")
+            case .policySmartcardRemoval:
+                p.smartcardRemovalDisconnect = !off
+                if !off { warnNoAttributeNumber(c) }
+            case .policyConfigurationURL:
+                p.configurationURL = off ? nil : c.word("url")
+                if !off { warnNoAttributeNumber(c) }
+            case .policyConfigurationVersion:
+                p.configurationVersion = off ? nil : c.word("version")
+                if !off { warnNoAttributeNumber(c) }
             case .policyRouteSetInterface: p.routeSetInterface = off ? nil : (c.word("interface") ?? "")
             case .policyRouteSetAccessList, .policySubnetACL, .policyIPv6SubnetACL:
                 guard let acl = c.word("acl") else { continue }
@@ -62,7 +68,14 @@ extension ModelBuilder {
                 p.routeAcceptAny = !off
                 p.routeAcceptTag = off ? nil : int(c, "tag")
                 p.routeAcceptDistance = off ? nil : int(c, "distance")
-            case .policyFlowLimit: p.ipsecFlowLimit = off ? nil : int(c, "limit")
+                if !off {
+                    log.warning(c.location, "'route accept' installs routes a client announces in its CFG; IKEHub installs no routes from remote-access clients (their virtual-access routes are the assigned addresses); ignored")
+                }
+            case .policyFlowLimit:
+                p.ipsecFlowLimit = off ? nil : int(c, "limit")
+                if !off {
+                    log.warning(c.location, "'ipsec flow-limit' is not enforced: a session may have any number of CHILD_SAs; ignored")
+                }
             case .policySessionLifetime: p.sessionLifetimeSeconds = off ? nil : int(c, "seconds")
             case .policyAttributeList:
                 p.attributeList = off ? nil : c.word("list")
@@ -71,9 +84,15 @@ extension ModelBuilder {
                 if c.has("giaddr") { p.dhcpGIAddr = off ? nil : ipv4(c, "giaddr") }
                 if c.has("server") { p.dhcpServer = off ? nil : (c.word("server") ?? ipAddress(c, "server")?.description) }
                 if c.has("timeout") { p.dhcpTimeoutSeconds = off ? nil : int(c, "seconds") }
+                if !off {
+                    log.warning(c.location, "'\(c.commandName)': address assignment by DHCP is not implemented; sessions take their address from 'pool' or a RADIUS Framed-IP-Address; ignored")
+                }
             case .policyAnyconnectProfile:
                 p.anyconnectProfile = off ? nil : c.word("name")
-                if !off { refer(.anyconnectProfile, c, "name") }
+                if !off {
+                    refer(.anyconnectProfile, c, "name")
+                    warnAnyConnectProfile(c)
+                }
             default: break
             }
         }
@@ -239,5 +258,17 @@ extension ModelBuilder {
         }
         config.ipv6Pools.append(IPv6Pool(name: name, prefix: prefix, prefixLength: prefixLength, assignedLength: UInt8(assigned),
                                          shared: s.has("shared"), cacheSize: int(s, "size")))
+    }
+}
+
+extension ModelBuilder {
+    /// Seed attributes whose IKEv2 configuration attribute number no public source gives
+    /// (cisco-attributes.md §2): kept in the model and in `show`, never sent.
+    mutating func warnNoAttributeNumber(_ c: Statement) {
+        log.warning(c.location, "'\(c.commandName)' is not sent to clients: its Cisco IKEv2 configuration attribute has no public number; ignored")
+    }
+
+    mutating func warnAnyConnectProfile(_ c: Statement) {
+        log.warning(c.location, "'anyconnect profile': AnyConnect profile download is not implemented; clients keep the profile they have; ignored")
     }
 }

@@ -127,7 +127,7 @@ struct ModelBuilder {
         case .ikev2HTTPURLCert:
             config.ikev2.httpURLCertificates = !s.negated
             if !s.negated {
-                log.warning(s.location, "'crypto ikev2 http-url cert' (hash-and-URL certificates, RFC 7296 §3.6) is not supported on Linux; certificates are always sent in CERT payloads")
+                log.warning(s.location, "'crypto ikev2 http-url cert': IKEHub accepts hash-and-URL certificates from peers (it announces HTTP_CERT_LOOKUP_SUPPORTED, RFC 7296 §3.6) but always sends its own in CERT payloads")
             }
         case .ikev2RedirectGateway, .ikev2RedirectClient, .ikev2Client, .pkiCertificateChain, .sslPolicy, .sslProfile,
              .ipHTTPServer, .classMap:

@@ -21,6 +21,11 @@ extension ModelBuilder {
                 log.warning(here, "\(label) has no 'authentication remote'; peers that select it fail IKE_AUTH")
             }
             let usesEAP = profile.remoteAuthentication.contains { if case .eap = $0 { true } else if case .anyconnectEAP = $0 { true } else { false } }
+            if profile.remoteAuthentication.contains(where: { if case .anyconnectEAP = $0 { true } else { false } }) {
+                let alone = profile.remoteAuthentication.allSatisfy { if case .anyconnectEAP = $0 { true } else { false } }
+                log.warning(line(.profileAuthenticationRemote), "\(label): 'authentication remote anyconnect-eap' (AnyConnect's aggregate authentication) is not implemented; "
+                            + (alone ? "the profile is left out and no peer can select it" : "its other methods still work"))
+            }
             if usesEAP, case .preShared? = profile.localAuthentication {
                 log.error(line(.profileAuthenticationRemote), "\(label): 'authentication remote eap' needs 'authentication local rsa-sig' or 'ecdsa-sig'; an EAP client authenticates the server by its certificate")
             }
