@@ -123,6 +123,22 @@ struct GatewaySignatureTests {
         #expect(sa.phase != .established)
     }
 
+    /// After a first SA validated the chain, later SAs with the same CERT payloads have
+    /// only their signature checked: a bad one is still refused, a good one accepted.
+    @Test(arguments: ["ecdsa", "rsa"])
+    func testChecksEverySignature_whenTheChainWasValidatedBefore(keyType: String) throws {
+        let credential = try Self.fixture.get().credential(keyType)
+        let profile = try Self.profile()
+        let (first, _, _) = try Self.establish(profile: profile, authenticator: Self.signingBroker(credential))
+        #expect(first == "established")
+        let (forged, _, _) = try Self.establish(profile: profile, authenticator: Self.signingBroker(credential, corrupt: true))
+        #expect(forged.hasPrefix("failed: responder AUTH"), "\(forged)")
+        #expect(forged.contains("AUTH signature"), "\(forged)")
+        let (again, sa, _) = try Self.establish(profile: profile, authenticator: Self.signingBroker(credential))
+        #expect(again == "established")
+        #expect(sa.responderAuthenticationMethod?.hasPrefix("method 14") == true)
+    }
+
     @Test func testRefusesSignatureAUTH_whenTheCertificateIsFromAnotherCA() throws {
         let credential = try Self.fixture.get().credential("ecdsa")
         let (outcome, _, _) = try Self.establish(profile: try Self.profile(trusting: "other-ca"),
