@@ -36,7 +36,7 @@ struct SetupBenchmark: ParsableCommand {
     )
 
     @Flag(help: "Small N, both sides, every configuration once (CI smoke run, under 2 minutes).") var quick = false
-    @Option(parsing: .upToNextOption, help: "Numbers of SAs (default 1000 10000; --quick 40).") var count: [Int] = []
+    @Option(parsing: .upToNextOption, help: "Numbers of SAs of the PSK rows (default 1000 10000; --quick 40; modp2048 half in --quick).") var count: [Int] = []
     @Option(parsing: .upToNextOption, help: "Key exchanges: x25519 modp2048.") var group: [String] = ["x25519", "modp2048"]
     @Option(parsing: .upToNextOption, help: "Modes: childless child.") var mode: [String] = ["childless", "child"]
     @Option(parsing: .upToNextOption, help: "Responders, in order (strongSwan first: IKEHub takes minutes to exit with 10 000 TUN devices).") var responder: [String] = ["strongswan", "ikehub"]
