@@ -62,8 +62,8 @@ public struct LoadInitiatorSA {
     public private(set) var cookieRounds = 0
     /// Requests of the responder's answered (DPD and other INFORMATIONALs).
     public private(set) var requestsAnswered = 0
-    /// How the responder's AUTH was checked ("shared key MIC", "ECDSA-256", "RFC 7427
-    /// ecdsa-with-SHA256", …); nil until IKE_AUTH is accepted or when it was not checked.
+    /// How the responder's AUTH was checked ("shared key MIC", "method 9", "method 14
+    /// (ECDSA/sha256)", …); nil until IKE_AUTH is accepted, or when it was not checked.
     public private(set) var responderAuthenticationMethod: String?
 
     private let profile: LoadProfile

@@ -77,7 +77,15 @@ struct SetupBenchmark: ParsableCommand {
         }
         let certificateN = certificateCount ?? (quick ? 16 : 1000)
         for keyType in keyTypes {
-            let gateway = try GatewayCertificate.make(keyType, in: lab.state + "/pki-" + keyType.rawValue)
+            let gateway: GatewayCertificate
+            do {
+                gateway = try GatewayCertificate.make(keyType, in: lab.state + "/pki-" + keyType.rawValue)
+            } catch {
+                rows.append(SetupRow(configuration: "\(keyType.label) gateway", group: "x25519", childSA: false, count: certificateN,
+                                     responder: "both", status: "no certificate: \(error)"))
+                report(rows.last!)
+                continue
+            }
             for m in mode {
                 let name = "\(keyType.label) gateway \(m == "child" ? "+CHILD_SA" : "childless")"
                 for side in responder {
