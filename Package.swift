@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "IKEExchanges", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
         .target(name: "PKI", dependencies: ["HubVocabulary", "IKECrypto", "FlexConfig", "COpenSSL"]),
         // The benchmark's IKEv2 load initiator (sans-I/O SA + a poll-driven UDP shell).
-        .target(name: "IKELoadGenerator", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto"]),
+        .target(name: "IKELoadGenerator", dependencies: ["HubVocabulary", "IKEWire", "IKECrypto", "PKI"]),
 
         // MARK: - Native Swift layers
         .target(name: "ZeroMQ", dependencies: ["CZMQ"]),
@@ -160,7 +160,7 @@ let package = Package(
         ]),
         .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
-        .testTarget(name: "IKELoadGeneratorTests", dependencies: ["IKELoadGenerator", "IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
+        .testTarget(name: "IKELoadGeneratorTests", dependencies: ["IKELoadGenerator", "IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary", "PKI", "FlexConfig"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),

@@ -205,6 +205,7 @@ public final class LoadGenerator {
             sas[index] = nil
         } else {
             report.established += 1
+            if let method = sas[index]?.responderAuthenticationMethod { report.responderAuthenticationMethods[method, default: 0] += 1 }
             latencies.append(Double(now - startedAt[index]) / 1e6)
         }
     }

@@ -62,6 +62,9 @@ public struct LoadInitiatorSA {
     public private(set) var cookieRounds = 0
     /// Requests of the responder's answered (DPD and other INFORMATIONALs).
     public private(set) var requestsAnswered = 0
+    /// How the responder's AUTH was checked ("shared key MIC", "method 9", "method 14
+    /// (ECDSA/sha256)", …); nil until IKE_AUTH is accepted, or when it was not checked.
+    public private(set) var responderAuthenticationMethod: String?
 
     private let profile: LoadProfile
     private let keyExchange: KeyExchange
@@ -80,6 +83,8 @@ public struct LoadInitiatorSA {
     /// (RFC 7296 §2.2: a retransmitted request gets the same response again).
     private var peerMessageID: UInt32 = 0
     private var lastResponse: LoadDatagram?
+    /// SKF fragments of the message being reassembled, by its Message ID (RFC 7383 §2.6).
+    private var fragments: (messageID: UInt32, reassembler: FragmentReassembler)?
 
     /// - Parameters:
     ///   - keyExchange: our KE; a load run may share one key pair among its SAs (each SA
@@ -120,6 +125,9 @@ public struct LoadInitiatorSA {
         payloads.append(.notify(.natDetectionSourceIP(hash: try MessageDigest.sha1.hash(parts: [spis, source]))))
         payloads.append(.notify(.natDetectionDestinationIP(hash: try MessageDigest.sha1.hash(parts: [spis, gatewayNATHashInput]))))
         payloads.append(.notify(NotifyPayload(type: .ikev2FragmentationSupported)))
+        if profile.gatewayCertificates != nil {
+            payloads.append(.notify(.signatureHashAlgorithms([.sha256, .sha384, .sha512])))
+        }
         if !profile.childSA { payloads.append(.notify(NotifyPayload(type: .childlessIKEv2Supported))) }
         initRequest = IKEMessage(header: header, payloads: payloads).serialize()
         let datagram = LoadDatagram(bytes: initRequest, port: .ike)
@@ -180,7 +188,7 @@ public struct LoadInitiatorSA {
                                                  responderNonce: nr.data, initiatorSPI: spi, responderSPI: responderSPI)
         sealer = try EncryptedPayloadCipher(transforms: transforms, keys: keys, sender: .originalInitiator)
         opener = try EncryptedPayloadCipher(transforms: transforms, keys: keys, sender: .originalResponder)
-        if profile.verifyResponderAuthentication {
+        if profile.verifyResponderAuthentication || profile.gatewayCertificates != nil {
             responderAuthKey = keys.skPr
             responderAuthOctets = bytes + nonce   // RealMessage2 | Ni (RFC 7296 §2.15)
         }
@@ -220,7 +228,7 @@ public struct LoadInitiatorSA {
     }
 
     private mutating func takeAuthResponse(_ header: IKEHeader, _ bytes: [UInt8]) throws -> Reaction {
-        let payloads = try open(bytes)
+        guard let payloads = try open(bytes) else { return .none }
         if let error = payloads.notifies.first(where: { $0.notifyType.isError }) {
             return fail("IKE_AUTH refused: \(error.notifyType)")
         }
@@ -231,11 +239,25 @@ public struct LoadInitiatorSA {
             return fail("IDr \(idr.identity), expected \(expected)")
         }
         if let key = responderAuthKey {
-            let suite = profile.suite
-            let pskKey = try suite.prf.compute(key: profile.preSharedKey, data: Self.keyPad)
-            let macedID = try suite.prf.compute(key: key.revealedBytes(), data: idr.bodyBytes)
-            let expected = try suite.prf.compute(key: pskKey, data: responderAuthOctets + macedID)
-            guard expected == authPayload.authenticationData else { return fail("responder AUTH does not verify") }
+            let macedID = try profile.suite.prf.compute(key: key.revealedBytes(), data: idr.bodyBytes)
+            if let check = profile.gatewayCertificates {
+                // RFC 7296 §2.15: the responder signs RealMessage2 | Ni | prf(SK_pr, IDr').
+                do {
+                    let method = try check.verify(certificates: payloads.certificates, identity: idr.identity,
+                                                  authentication: authPayload, signedOctets: responderAuthOctets + macedID)
+                    responderAuthenticationMethod = "\(method)"
+                } catch {
+                    return fail("responder AUTH (\(authPayload.method)): \(error)")
+                }
+            } else {
+                guard authPayload.method == .sharedKeyMessageIntegrityCode else {
+                    return fail("responder AUTH is \(authPayload.method), expected the shared key MIC")
+                }
+                let pskKey = try profile.suite.prf.compute(key: profile.preSharedKey, data: Self.keyPad)
+                let expected = try profile.suite.prf.compute(key: pskKey, data: responderAuthOctets + macedID)
+                guard expected == authPayload.authenticationData else { return fail("responder AUTH does not verify") }
+                responderAuthenticationMethod = "\(authPayload.method)"
+            }
         }
         responderAuthKey = nil
         responderAuthOctets = []
@@ -258,7 +280,7 @@ public struct LoadInitiatorSA {
         let id = header.messageID.rawValue
         if id &+ 1 == peerMessageID, let lastResponse { return .response(lastResponse) }
         guard id == peerMessageID else { return .none }
-        let payloads = try open(bytes)
+        guard let payloads = try open(bytes) else { return .none }
         peerMessageID &+= 1
         requestsAnswered += 1
         var answer: [Payload] = []
@@ -309,9 +331,28 @@ public struct LoadInitiatorSA {
         return LoadDatagram(bytes: bytes, port: port)
     }
 
-    private func open(_ bytes: [UInt8]) throws -> [Payload] {
+    /// The inner payloads of a protected message; nil while SKF fragments of it are still
+    /// missing (RFC 7383 §2.6: a signing gateway's IKE_AUTH answer with its certificate
+    /// is often larger than one fragment).
+    private mutating func open(_ bytes: [UInt8]) throws -> [Payload]? {
         guard let opener else { throw LoadGeneratorError.noKeys }
         let message = try IKEMessage.parse(bytes)
+        if let skf = message.encryptedFragment {
+            let offset = bytes.count - 4 - EncryptedFragmentPayload.fragmentHeaderSize - skf.body.count
+            let content = try opener.open(message: bytes, encryptedPayloadOffset: offset, kind: .encryptedFragment)
+            if fragments?.messageID != message.header.messageID.rawValue {
+                fragments = (message.header.messageID.rawValue, FragmentReassembler())
+            }
+            let outcome: FragmentReassembler.Outcome?
+            do {
+                outcome = try fragments?.reassembler.add(skf, content: content)
+            } catch FragmentReassemblyError.duplicateFragment {
+                return nil   // a retransmitted answer's fragment we already hold
+            }
+            guard case .complete(let first, let inner) = outcome else { return nil }
+            fragments = nil
+            return try Payload.parseChain(inner, firstPayload: first)
+        }
         guard let sk = message.encryptedPayload else { throw LoadGeneratorError.unprotected(message.header.exchangeType) }
         let inner = try opener.open(message: bytes, encryptedPayloadOffset: bytes.count - 4 - sk.body.count)
         return try Payload.parseChain(inner, firstPayload: sk.innerFirstPayload)
@@ -333,6 +374,8 @@ public enum LoadGeneratorError: Error, CustomStringConvertible {
     case unprotected(ExchangeType)
     case system(String, Int32)
     case configuration(String)
+    /// The responder's certificate or signature AUTH did not verify (the rule that failed).
+    case responderAuthentication(String)
 
     public var description: String {
         switch self {
@@ -340,6 +383,7 @@ public enum LoadGeneratorError: Error, CustomStringConvertible {
         case .unprotected(let exchange): "\(exchange) without an SK payload"
         case .system(let call, let errno): "\(call): errno \(errno)"
         case .configuration(let text): text
+        case .responderAuthentication(let reason): reason
         }
     }
 }

@@ -3,7 +3,8 @@ import IKECrypto
 import IKEWire
 
 /// What every IKE SA of one load run offers and asks for: one IKE proposal, PSK
-/// authentication, optionally a CHILD_SA and a CFG_REQUEST (the remote-access case).
+/// authentication of the initiator, the responder's by PSK or by certificate, optionally
+/// a CHILD_SA and a CFG_REQUEST (the remote-access case).
 public struct LoadProfile: Sendable {
     /// The single IKE proposal the initiator offers and then uses.
     public struct Suite: Sendable, CustomStringConvertible {
@@ -55,14 +56,20 @@ public struct LoadProfile: Sendable {
     /// TSi and TSr of the CHILD_SA request.
     public var initiatorSelectors: [TrafficSelector]
     public var responderSelectors: [TrafficSelector]
-    /// Check the responder's AUTH (two PRF calls; off only to shave initiator CPU).
+    /// Check the responder's AUTH (two PRF calls; off only to shave initiator CPU). A
+    /// signature AUTH is always checked.
     public var verifyResponderAuthentication: Bool
+    /// The responder authenticates with a certificate from these CAs (its AUTH must be a
+    /// signature, RFC 7296 §2.15); nil = it uses the pre-shared key. With it, IKE_SA_INIT
+    /// announces SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4), as strongSwan clients do.
+    public var gatewayCertificates: GatewayCertificateCheck?
 
     public init(suite: Suite, childSA: Bool = true, configurationRequest: Bool = true, preSharedKey: [UInt8],
                 identityPrefix: String = "c", identityDomain: String = "bench.lab",
                 expectedResponderIdentity: PeerIdentity? = nil, forceNATTraversal: Bool = true,
                 espEncryption: EncryptionTransform? = nil, initiatorSelectors: [TrafficSelector] = [.allIPv4],
-                responderSelectors: [TrafficSelector] = [.allIPv4], verifyResponderAuthentication: Bool = true) throws {
+                responderSelectors: [TrafficSelector] = [.allIPv4], verifyResponderAuthentication: Bool = true,
+                gatewayCertificates: GatewayCertificateCheck? = nil) throws {
         self.suite = suite
         self.childSA = childSA
         self.configurationRequest = configurationRequest
@@ -75,6 +82,7 @@ public struct LoadProfile: Sendable {
         self.initiatorSelectors = initiatorSelectors
         self.responderSelectors = responderSelectors
         self.verifyResponderAuthentication = verifyResponderAuthentication
+        self.gatewayCertificates = gatewayCertificates
     }
 
     /// IDi of SA number `index`.

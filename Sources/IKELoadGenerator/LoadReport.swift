@@ -7,6 +7,8 @@ public struct LoadReport: Codable, Sendable {
     public var timedOut = 0
     /// Up to ten failure reasons with their counts.
     public var failureReasons: [String: Int] = [:]
+    /// How the responder's AUTH was checked, with the number of SAs ("ECDSA-256": 1000).
+    public var responderAuthenticationMethods: [String: Int] = [:]
     /// From the first IKE_SA_INIT to the last completion.
     public var wallSeconds = 0.0
     public var establishedPerSecond = 0.0

@@ -11,6 +11,9 @@ struct ResponderSettings {
     var dpdSeconds = 0
     /// Half-open SAs above which COOKIEs are demanded (both sides; high = none in practice).
     var cookieThreshold = 1000
+    /// The gateway signs its AUTH with this certificate's key and sends the certificate
+    /// (clients still authenticate with the PSK); nil = the gateway uses the PSK too.
+    var gatewayCertificate: GatewayCertificate?
 
     var iosGroup: Int { group == "modp2048" ? 14 : 31 }
     var strongSwanGroup: String { group == "modp2048" ? "modp2048" : "curve25519" }
@@ -48,6 +51,20 @@ final class IKEHubResponder: BenchResponder {
         aaa new-model
         aaa authorization network bench-authz local
         !
+
+        """
+        if let gateway = settings.gatewayCertificate {
+            text += """
+            crypto pki trustpoint bench-tp
+             certificate-file \(gateway.certificateFile)
+             private-key-file \(gateway.keyFile)
+             ca-certificate-file \(gateway.caFile)
+             revocation-check none
+            !
+
+            """
+        }
+        text += """
         crypto ikev2 proposal bench-proposal
          encryption aes-cbc-128
          integrity sha256
@@ -72,9 +89,13 @@ final class IKEHubResponder: BenchResponder {
         crypto ikev2 profile bench-profile
          match identity remote any
          identity local fqdn hub.lab
-         authentication local pre-share
+         authentication local \(settings.gatewayCertificate.map { $0.keyType.flexAuthentication } ?? "pre-share")
          authentication remote pre-share
          keyring local bench-keyring
+
+        """
+        if settings.gatewayCertificate != nil { text += " pki trustpoint bench-tp sign\n" }
+        text += """
          aaa authorization group psk list bench-authz bench-authz
          virtual-template 1
 
@@ -145,8 +166,9 @@ final class IKEHubResponder: BenchResponder {
 // MARK: - strongSwan
 
 /// strongSwan's charon (charon-systemd, kernel-libipsec) as responder, configured as
-/// IKEHub is: PSK for any peer, a pool, ESP AES-GCM-128, IKE SA table 4096 buckets
-/// (lab/bench/bench.sh "tuned"), logging off.
+/// IKEHub is: PSK for any peer (the gateway's own AUTH by PSK or with its certificate,
+/// sent always), a pool, ESP AES-GCM-128, IKE SA table 4096 buckets (lab/bench/bench.sh
+/// "tuned"), logging off.
 final class StrongSwanResponder: BenchResponder {
     let name = "strongSwan"
     private let lab: BenchLab
@@ -203,8 +225,9 @@ final class StrongSwanResponder: BenchResponder {
             mobike = no
             send_certreq = no
             dpd_delay = \(settings.dpdSeconds)s
+            send_cert = always
             local {
-              auth = psk
+              \(settings.gatewayCertificate == nil ? "auth = psk" : "auth = pubkey\n          certs = hub.crt")
               id = hub.lab
             }
             remote {
@@ -243,19 +266,29 @@ final class StrongSwanResponder: BenchResponder {
           block_threshold = 1000
           init_limit_half_open = 0
         """
+        var files: [String: String] = [:]
+        if let gateway = settings.gatewayCertificate {
+            files = ["x509/hub.crt": gateway.certificateFile, "x509ca/ca.crt": gateway.caFile,
+                     "\(gateway.keyType.swanctlKeyDirectory)/hub.key": gateway.keyFile]
+        }
         try Self.launch(lab: lab, directory: directory, strongSwanConf: Self.strongSwanConf(directory: directory, extra: extra),
-                        swanctlConf: swanctlConf, namespace: BenchLab.hubNamespace) { charon = $0 }
+                        swanctlConf: swanctlConf, credentials: files, namespace: BenchLab.hubNamespace) { charon = $0 }
     }
 
     /// Starts a private charon in `namespace` with its own /run (bind mount) and loads
-    /// its swanctl.conf.
-    static func launch(lab: BenchLab, directory: String, strongSwanConf: String, swanctlConf: String, namespace: String,
-                       started: (Process) -> Void) throws {
+    /// its swanctl.conf and `credentials` (path under swanctl/ → file to copy there).
+    static func launch(lab: BenchLab, directory: String, strongSwanConf: String, swanctlConf: String,
+                       credentials: [String: String] = [:], namespace: String, started: (Process) -> Void) throws {
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory + "/swanctl/conf.d", withIntermediateDirectories: true)
         try strongSwanConf.write(toFile: directory + "/strongswan.conf", atomically: true, encoding: .utf8)
         try swanctlConf.write(toFile: directory + "/swanctl/swanctl.conf", atomically: true, encoding: .utf8)
+        for (destination, source) in credentials {
+            let target = URL(fileURLWithPath: directory + "/swanctl/" + destination)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: source, toPath: target.path)
+        }
         let process = try lab.start(in: namespace, [
             "unshare", "-m", "--propagation", "private", "sh", "-c",
             "mount --bind \"$1/run\" /run && exec env STRONGSWAN_CONF=\"$1/strongswan.conf\" /usr/sbin/charon-systemd",

@@ -10,7 +10,7 @@ import IKELoadGenerator
 struct LoadGeneratorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "IKEv2 load initiator: set up and hold N IKE SAs (PSK) against a responder, print JSON lines."
+        abstract: "IKEv2 load initiator: set up and hold N IKE SAs (PSK; the responder by PSK or certificate) against a responder, print JSON lines."
     )
 
     @Option(help: "Responder address.") var gateway: String
@@ -26,12 +26,17 @@ struct LoadGeneratorCommand: ParsableCommand {
     @Option(help: "Seconds to wait for all setups.") var deadline = 300.0
     @Option(help: "First retransmission timeout, ms (doubles each time).") var retransmitMilliseconds = 2000
     @Flag(help: "A fresh KE key pair per SA (default: one for the run).") var freshKeyExchange = false
+    @Option(help: "The responder signs with a certificate from the CAs of this PEM file (default: it uses the PSK).")
+    var gatewayCA: String?
 
     func run() throws {
         let dh: DiffieHellmanGroup = group == "modp2048" ? .modp2048 : .curve25519
         let profile = try LoadProfile(suite: try .aes128SHA256(group: dh), childSA: !childless,
                                       configurationRequest: !noConfigurationRequest, preSharedKey: Array(psk.utf8),
-                                      expectedResponderIdentity: .fqdn("hub.lab"))
+                                      expectedResponderIdentity: .fqdn("hub.lab"),
+                                      gatewayCertificates: try gatewayCA.map { (path) throws(LoadGeneratorError) in
+                                          try GatewayCertificateCheck(authorityFile: path)
+                                      })
         guard let gatewayAddress = IPv4Address(gateway), let first = IPv4Address(firstSource) else {
             throw ValidationError("addresses must be IPv4")
         }
@@ -63,7 +68,7 @@ final class LoadRun {
     private var buffer: [UInt8] = []
 
     init(lab: BenchLab, count: Int, window: Int, group: String, childless: Bool, hold: Double, deadline: Double,
-         sources: Int, retransmitMilliseconds: Int = 2000) throws {
+         sources: Int, retransmitMilliseconds: Int = 2000, gatewayCA: String? = nil) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         process.arguments = ["netns", "exec", BenchLab.clientNamespace, lab.binaries + "/ikehub-bench", "load",
@@ -71,7 +76,7 @@ final class LoadRun {
                              "--count", String(count), "--window", String(window), "--group", group,
                              "--psk", BenchLab.psk, "--hold", String(hold), "--deadline", String(deadline),
                              "--retransmit-milliseconds", String(retransmitMilliseconds)]
-            + (childless ? ["--childless"] : [])
+            + (childless ? ["--childless"] : []) + (gatewayCA.map { ["--gateway-ca", $0] } ?? [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardInput = FileHandle.nullDevice

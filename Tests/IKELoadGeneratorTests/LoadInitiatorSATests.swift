@@ -36,6 +36,8 @@ struct LoadInitiatorSATests {
         var table: IKESATable
         var now = MonotonicTime(seconds: 1_000)
         var effects: [IKEEffect] = []
+        /// The auth broker's answer to an `.authenticate` step (PSK on both sides unless told).
+        var authenticator: (AuthRequest) -> AuthResult = Run.sharedKeyBroker
 
         static func sent(_ effects: [IKEEffect]) -> [[UInt8]] {
             effects.compactMap { if case .send(let datagram) = $0 { datagram.bytes } else { nil } }
@@ -57,7 +59,7 @@ struct LoadInitiatorSATests {
                 var next: [IKEEffect] = []
                 switch effect {
                 case .authenticate(let request):
-                    next = table.handle(authResult: broker(request), session: request.session, at: now)
+                    next = table.handle(authResult: authenticator(request), session: request.session, at: now)
                 case .allocateAddress(let request):
                     next = table.handle(addressResult: .assigned(AddressAssignment(
                         lease: LeaseID(1), ipv4Address: IPv4Address(0x0a80_0001), ipv4Netmask: IPv4Address(0xffff_ffff),
@@ -77,7 +79,8 @@ struct LoadInitiatorSATests {
             return out
         }
 
-        func broker(_ request: AuthRequest) -> AuthResult {
+        /// Checks the initiator's PSK AUTH and answers with ours (RFC 7296 §2.15).
+        static func sharedKeyBroker(_ request: AuthRequest) -> AuthResult {
             guard case .sharedKey(let auth) = request.method,
                   let key = try? request.prf.compute(key: LoadInitiatorSATests.psk, data: Array("Key Pad for IKEv2".utf8)),
                   let expected = try? request.prf.compute(key: key, data: request.initiatorSignedOctets),
