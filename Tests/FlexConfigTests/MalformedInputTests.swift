@@ -71,6 +71,7 @@ struct MalformedInputTests {
         ]),
         ("crypto ipsec transform-set t esp-aes esp-3des", [
             "t.cfg:1:28: error: transform set 't' has 2 encryption transforms; one is allowed",
+            "t.cfg:1:38: error: 'esp-3des' is not supported by IKEHub's ESP data plane; use esp-aes [128|192|256] or esp-gcm [128|256] with esp-sha-hmac, esp-sha256-hmac, esp-sha384-hmac or esp-sha512-hmac",
         ]),
         ("crypto ipsec transform-set t esp-gcm esp-sha-hmac", [
             "t.cfg:1:28: error: 'esp-gcm' authenticates by itself; 'esp-sha-hmac' cannot be combined with it",
@@ -117,6 +118,11 @@ struct MalformedInputTests {
         (bareProfile + " authentication local pre-share key k1\n authentication remote pre-share key k2\n reconnect", [
             "t.cfg:5:2: warning: 'reconnect' (AnyConnect auto-reconnect) is not implemented: a client that comes back starts a new session; ignored",
             "t.cfg:5:2: error: ikev2 profile 'p': 'reconnect' cannot be used with pre-shared key authentication (seed: auto-reconnect needs certificate or EAP authentication)",
+        ]),
+        ("crypto ikev2 proposal old\n encryption aes-cbc-256 3des\n integrity md5\n group 14 5", [
+            "t.cfg:2:25: error: 'encryption 3des' is not supported by IKEHub (RFC 8247 §2 forbids or deprecates it); use aes-cbc-128, aes-cbc-192, aes-cbc-256, aes-gcm-128 or aes-gcm-256",
+            "t.cfg:3:12: error: 'integrity md5' is not supported by IKEHub (RFC 8247 §2 forbids or deprecates it); use sha1, sha256, sha384 or sha512",
+            "t.cfg:4:11: error: 'group 5' is not supported by IKEHub (RFC 8247 §2 forbids or deprecates it); use 2, 14, 15, 16, 19, 20, 21 or 31",
         ]),
         ("access-list 250 permit any", [
             "t.cfg:1:13: error: invalid input '250'; expected one of <acl 1-99>, <acl 1300-1999>, <acl 100-199>, <acl 2000-2699>, <acl 1-199>, <acl 1300-2699>",

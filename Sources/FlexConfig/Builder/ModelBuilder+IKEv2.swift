@@ -288,6 +288,7 @@ extension ModelBuilder {
         let index = Self.upsert(&config.ikev2.proposals, name, in: objectIndexes) { IKEv2Proposal(name: name) }
         for c in s.children {
             let values = c.items.dropFirst().map(\.name)
+            if !c.negated { refuseUnsupportedTransforms(c) }
             switch c.id {
             case .proposalEncryption: config.ikev2.proposals[index].encryption = c.negated ? [] : values
             case .proposalIntegrity: config.ikev2.proposals[index].integrity = c.negated ? [] : values
@@ -320,6 +321,26 @@ extension ModelBuilder {
                 if c.word("vrf") != nil { log.warning(c.location(of: "vrf"), "'match fvrf' with a named VRF is not supported on Linux (\(Grammar.vrf)); the policy matches the main table") }
             default: break
             }
+        }
+    }
+}
+
+extension ModelBuilder {
+    /// IKEv2 transforms the IOS grammar takes and IKEHub refuses to negotiate (RFC 8247
+    /// §2.1-2.4 forbids or deprecates them); an error here, because the headend would not
+    /// start with them.
+    static let unsupportedIKETransforms: [CommandID: (words: Set<String>, choices: String)] = [
+        .proposalEncryption: (["3des", "des"], "aes-cbc-128, aes-cbc-192, aes-cbc-256, aes-gcm-128 or aes-gcm-256"),
+        .proposalIntegrity: (["md5"], "sha1, sha256, sha384 or sha512"),
+        .proposalPRF: (["md5"], "sha1, sha256, sha384 or sha512"),
+        .proposalGroup: (["1", "5", "24"], "2, 14, 15, 16, 19, 20, 21 or 31"),
+    ]
+
+    mutating func refuseUnsupportedTransforms(_ c: Statement) {
+        guard let (words, choices) = Self.unsupportedIKETransforms[c.id] else { return }
+        for item in c.items.dropFirst() where words.contains(item.name) {
+            let place = SourceLocation(file: c.location.file, line: c.location.line, column: item.column)
+            log.error(place, "'\(c.commandName) \(item.name)' is not supported by IKEHub (RFC 8247 §2 forbids or deprecates it); use \(choices)")
         }
     }
 }

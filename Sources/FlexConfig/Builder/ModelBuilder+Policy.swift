@@ -159,6 +159,12 @@ extension ModelBuilder {
             }
         }
         var set = TransformSet(name: name, transforms: transforms)
+        // The userspace data plane (and IKEHub's proposals) do AES-CBC, AES-GCM and SHA-1/2
+        // HMACs only: the rest would stop the headend at start, so it is an error here.
+        for item in s.items where ["esp-3des", "esp-des", "esp-null", "esp-gmac", "esp-md5-hmac"].contains(item.name) {
+            log.error(SourceLocation(file: s.location.file, line: s.location.line, column: item.column),
+                      "'\(item.name)' is not supported by IKEHub's ESP data plane; use esp-aes [128|192|256] or esp-gcm [128|256] with esp-sha-hmac, esp-sha256-hmac, esp-sha384-hmac or esp-sha512-hmac")
+        }
         let encryption = transforms.filter { ["esp-aes", "esp-gcm", "esp-gmac", "esp-3des", "esp-des", "esp-null"].contains($0.name) }
         let integrity = transforms.filter { $0.name.hasSuffix("-hmac") }
         if encryption.count > 1 {
