@@ -48,7 +48,7 @@ struct ConfigCommandLineTests {
         #expect(run.status == 0)
         #expect(run.output.isEmpty)
         let lines = run.errors.split(separator: "\n")
-        #expect(lines.last == "\(path): 0 errors, 19 warnings")
+        #expect(lines.last == "\(path): 0 errors, 25 warnings")
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("\(path):") && $0.contains(": warning: ") })
     }
 

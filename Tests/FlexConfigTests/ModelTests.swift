@@ -105,10 +105,11 @@ struct ModelTests {
         #expect(result.diagnostics.map { "\($0.location.line) \($0.severity)" } == [
             "27 warning", "75 warning", "76 warning", "77 warning", "83 warning", "84 warning", "87 warning", "88 warning",
             "89 warning", "90 warning", "139 warning", "145 warning", "149 warning", "150 warning", "163 warning", "241 warning",
-            "242 warning", "243 warning", "244 warning",
+            "242 warning", "243 warning", "244 warning", "294 warning", "295 warning", "296 warning", "301 warning",
+            "303 warning", "308 warning",
         ])
         let c = result.configuration
-        #expect(c.ikev2.profiles.map(\.name) == ["anyconnect", "windows-eap", "certificates", "branches", "aaa-psk"])
+        #expect(c.ikev2.profiles.map(\.name) == ["anyconnect", "windows-eap", "certificates", "branches", "aaa-psk", "lab"])
         let peer = try #require(c.ikev2.keyrings[named: "branch-keys"]?.peers[named: "branch-2"])
         #expect(peer.identities == [.keyID("branch-2")])
         #expect(peer.localKey == SecretBytes(Array("hub-side-key".utf8)))
