@@ -8,7 +8,7 @@ import Logging
 
 /// `ikehub launch`: the development/embedded launcher (DESIGN.md §1). Starts every
 /// headend process from one set of options, restarts a crashed one with backoff,
-/// and stops them in reverse order on SIGTERM or SIGINT.
+/// stops them in reverse order on SIGTERM or SIGINT, and passes SIGHUP on to each.
 struct LaunchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "launch", abstract: "Start and supervise all headend processes (ikehub-authd, workers, addrd, tunneld, acctd, ike).")
@@ -54,8 +54,10 @@ struct LaunchCommand: AsyncParsableCommand {
         }
         let supervisor = Supervisor(configuration: configuration, logger: logger)
         try await supervisor.start()
+        let reloads = ReloadForwarder(to: supervisor, logger: logger)
         await Self.waitForStopSignal()
         await supervisor.stop()
+        withExtendedLifetime(reloads) {}
     }
 
     /// Suspends until SIGTERM or SIGINT arrives.
