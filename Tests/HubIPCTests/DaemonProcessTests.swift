@@ -24,6 +24,9 @@ import ZeroMQ
         #expect(epoch?.processEpoch.process == "ikehub-addrd")
         #expect(epoch?.processEpoch.pid == UInt32(daemon.pid))
         #expect(epoch?.processEpoch.epoch != 0 && epoch?.processEpoch.schemaMajor == 1)
+        // The greeting goes out when the events socket opens, before the start line is logged.
+        let started = ContinuousClock.now + .seconds(10)
+        while !daemon.log.contains("ikehub-addrd started"), ContinuousClock.now < started { try await Task.sleep(for: .milliseconds(50)) }
         #expect(daemon.log.contains("process.epoch=\(String(epoch?.processEpoch.epoch ?? 0, radix: 16))"))
 
         // Health over IPC, then the counters of that request on /metrics.
