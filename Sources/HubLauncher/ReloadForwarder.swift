@@ -20,8 +20,9 @@ public final class ReloadForwarder: @unchecked Sendable {
     /// Starts forwarding to `supervisor`'s children.
     public init(to supervisor: Supervisor, logger: Logger) {
         // The default action of SIGHUP ends the process: ignore it and take it from
-        // the dispatch source instead. Children spawned later inherit SIG_IGN until
-        // their own SIGHUP handler is installed, so an early forward cannot kill one.
+        // the dispatch source instead. Children spawned from now on inherit SIG_IGN
+        // until they install their own SIGHUP handler (HubDaemon does), so a forward
+        // that reaches one still starting does not end it.
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         source.setEventHandler {

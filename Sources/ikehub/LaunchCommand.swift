@@ -53,8 +53,10 @@ struct LaunchCommand: AsyncParsableCommand {
             }
         }
         let supervisor = Supervisor(configuration: configuration, logger: logger)
-        try await supervisor.start()
+        // Before the children start: they inherit SIGHUP ignored until they trap it
+        // themselves, so a reload during start-up neither ends the launcher nor a child.
         let reloads = ReloadForwarder(to: supervisor, logger: logger)
+        try await supervisor.start()
         await Self.waitForStopSignal()
         await supervisor.stop()
         withExtendedLifetime(reloads) {}
