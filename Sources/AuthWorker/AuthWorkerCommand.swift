@@ -79,47 +79,48 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
                 }
                 configuration.security = CurveClientSecurity(keys: try WorkerKeyFile.read(file), serverPublicKey: serverKey)
             }
-            var services: [any WorkerService] = [
+            let base: [any WorkerService] = [
                 EchoService(workerName: workerName),
                 HealthService(process: workerName, epoch: context.epoch.value),
             ]
-            if let path = options.pskKeyring {
-                let keyring = try PreSharedKeyring(contentsOf: path)
-                context.logger.info("auth.psk: \(keyring.count) peers in the keyring")
-                services.append(PreSharedKeyService(keyring: keyring))
-            } else if let path = options.daemon.configurationFile {
-                let loaded = FlexConfig.load(path: path)
-                guard !loaded.hasErrors else {
-                    throw ValidationError("\(path): \(loaded.errors.count) error(s); first: \(loaded.errors[0])")
-                }
-                let text = try? String(contentsOfFile: path, encoding: .utf8)
-                let plugins = try ResolvedPlugins.resolve(loaded.configuration, text: text, file: path,
-                                                          options: try Self.pluginOptions(options.pluginOptions),
-                                                          logger: context.logger, alwaysKeyring: true)
-                services += Self.services(for: plugins, configuration: loaded.configuration)
-                context.logger.info("auth services from \(path): \(services.map(\.offer.name).sorted().joined(separator: ", "))")
-            } else {
-                // The built-in configuration: its key is generated once in the state directory.
-                // It is served like a file: the same plugins, so `authz` runs its policy too.
-                switch PreSharedKeyFile.readOrCreate(inDirectory: options.daemon.stateDirectory) {
-                case .success(let key):
-                    let directory = options.daemon.stateDirectory
-                    let loaded = EmbeddedConfiguration.load(preSharedKey: key, stateDirectory: directory)
-                    let plugins = try ResolvedPlugins.resolve(loaded.configuration,
-                                                              text: EmbeddedConfiguration.text(preSharedKey: key, stateDirectory: directory),
-                                                              file: "<built-in configuration>",
-                                                              options: try Self.pluginOptions(options.pluginOptions),
-                                                              logger: context.logger, alwaysKeyring: true)
-                    services += Self.services(for: plugins, configuration: loaded.configuration)
-                    context.logger.info("built-in configuration (key in \(PreSharedKeyFile.path(inDirectory: directory))): \(services.map(\.offer.name).sorted().joined(separator: ", "))")
-                case .failure(let failure):
-                    throw ValidationError("built-in configuration: \(failure)")
-                }
+            let source = options.serviceSource
+            let pluginOptions = try Self.pluginOptions(options.pluginOptions)
+            let logger = context.logger
+            let services: [any WorkerService]
+            do {
+                services = base + (try source.loadServices(pluginOptions: pluginOptions, logger: logger))
+            } catch {
+                throw ValidationError("\(error)")
             }
+            logger.info("auth services from \(source): \(Self.names(services))")
             let engine = try AuthWorkerEngine(configuration: configuration, services: services,
-                                              context: context.zmq, logger: context.logger)
-            return DaemonComponents(shutdown: { await engine.leave(reason: "graceful shutdown") })
+                                              context: context.zmq, logger: logger)
+            return DaemonComponents(
+                reload: {
+                    // Everything is built before anything is swapped: a broken file
+                    // leaves the running services untouched.
+                    do {
+                        let reloaded = base + (try source.loadServices(pluginOptions: pluginOptions, logger: logger))
+                        let changed = await engine.replaceServices(reloaded)
+                        logger.notice("configuration reloaded from \(source): \(Self.names(reloaded))\(changed ? " (offer changed)" : "")")
+                    } catch {
+                        logger.error("configuration not reloaded, the running one stays: \(error)")
+                    }
+                },
+                shutdown: { await engine.leave(reason: "graceful shutdown") })
         }
+    }
+
+    /// Where the services come from: `--psk-keyring`, else `--config`, else the built-in
+    /// configuration (its key is generated once in the state directory).
+    var serviceSource: AuthServiceSource {
+        if let path = pskKeyring { return .keyringFile(path) }
+        if let path = daemon.configurationFile { return .configurationFile(path) }
+        return .builtIn(stateDirectory: daemon.stateDirectory)
+    }
+
+    static func names(_ services: [any WorkerService]) -> String {
+        services.map(\.offer.name).sorted().joined(separator: ", ")
     }
 
     /// Several workers run on one host: each gets its own state subdirectory.

@@ -94,6 +94,22 @@ public final class AuthWorkerEngine: Sendable {
         loop.stop()
     }
 
+    /// Serves new requests with `services` from now on (a reload). Requests already
+    /// running finish on the services they started on, and so do EAP conversations
+    /// between rounds (`ServiceRoutes`). When the offer changed (a service added or
+    /// removed) the worker registers again; the broker then re-dispatches what this
+    /// worker held and ends its pinned conversations (CONVERSATION_LOST), as for any
+    /// re-registration. Returns whether the offer changed.
+    @discardableResult
+    public func replaceServices(_ services: [any WorkerService]) async -> Bool {
+        let core = self.core
+        return await withCheckedContinuation { continuation in
+            if !loop.execute({ continuation.resume(returning: core.replaceServices(services)) }) {
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
     /// Stops at once (requests in flight are re-dispatched by the broker).
     public func close() {
         loop.stop()
@@ -105,7 +121,7 @@ final class WorkerCore: @unchecked Sendable {
     private let socket: ZMQSocket
     private unowned let loop: IOLoop
     private let configuration: WorkerConfiguration
-    private let services: [String: any WorkerService]
+    private var routes: ServiceRoutes
     private let logger: Logger
     private var heartbeatMilliseconds: UInt64
     private var liveness: UInt64
@@ -122,9 +138,7 @@ final class WorkerCore: @unchecked Sendable {
         self.socket = socket
         self.loop = loop
         self.configuration = configuration
-        var byName: [String: any WorkerService] = [:]
-        for service in services { byName[service.offer.name] = service }
-        self.services = byName
+        self.routes = ServiceRoutes(services)
         self.logger = logger
         self.heartbeatMilliseconds = max(10, UInt64(configuration.heartbeatInterval.components.seconds) * 1000
             + UInt64(configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000))
@@ -139,14 +153,22 @@ final class WorkerCore: @unchecked Sendable {
 
     private func register() {
         lastRegisterSent = .now()
-        let offers = services.values.map(\.offer).sorted { $0.name < $1.name }
         let message = IPCv1Envelope.request(.workerRegister(.with {
-            $0.services = offers
+            $0.services = routes.offers
             $0.capacity = UInt32(clamping: configuration.capacity)
             $0.workerName = configuration.name
             $0.pid = UInt32(clamping: getpid())
         }))
         send([EnvelopeCodec.encode(message)])
+    }
+
+    func replaceServices(_ services: [any WorkerService]) -> Bool {
+        let changed = routes.replace(with: services)
+        if changed, !leaving {
+            logger.notice("offered services changed to \(routes.offers.map(\.name).joined(separator: ", ")): registering again")
+            register()
+        }
+        return changed
     }
 
     func leave(reason: String) {
@@ -163,6 +185,7 @@ final class WorkerCore: @unchecked Sendable {
 
     private func heartbeat() {
         guard !leaving else { return }
+        routes.expireIdle()
         let now = MonotonicTime.now()
         let silentFor = (now.nanoseconds &- lastHeardFromBroker.nanoseconds) / 1_000_000
         if silentFor > heartbeatMilliseconds * liveness {
@@ -254,13 +277,14 @@ final class WorkerCore: @unchecked Sendable {
                 replies.begin(key, peer: token)
             }
         }
-        guard let service = services[envelope.service] else {
+        guard let service = routes.service(for: envelope) else {
             send([token, EnvelopeCodec.encode(envelope.errorReply(.noSuchService, "\(configuration.name) does not offer \(envelope.service)"))])
             return
         }
         let deadline = envelope.deadlineMs > 0 ? MonotonicTime.now().adding(milliseconds: UInt64(envelope.deadlineMs)) : nil
         let request = IPCRequest(envelope: envelope, deadline: deadline)
         if let body = service.answerImmediately(request) {
+            routes.answered(envelope, by: service, with: body)
             finish(token: token, key: key, reply: EnvelopeCodec.encode(envelope.reply(body)))
             return
         }
@@ -271,6 +295,7 @@ final class WorkerCore: @unchecked Sendable {
             let reply = EnvelopeCodec.encode(envelope.reply(body))
             loop.execute { [self] in
                 inFlight -= 1
+                routes.answered(envelope, by: service, with: body)
                 finish(token: token, key: key, reply: reply)
             }
         }

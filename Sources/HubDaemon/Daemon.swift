@@ -9,8 +9,8 @@ import ZeroMQ
 
 /// The scaffolding every `ikehub-*` process runs on (STYLE.md §14): journald
 /// logging, Prometheus metrics, runtime and state directories, the epoch
-/// announcement, and a ServiceGroup that stops gracefully on SIGTERM and calls
-/// the reload hook on SIGHUP.
+/// announcement, and a ServiceGroup that stops gracefully on SIGTERM and answers
+/// SIGHUP (`ConfigurationReload`).
 public enum Daemon {
     /// Runs process `name` until SIGTERM/SIGINT. `build` creates the process's
     /// IPC endpoints and services from the context.
@@ -46,7 +46,7 @@ public enum Daemon {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ComponentsService(components: components, logger: logger)),
-            .init(service: ReloadService(components: components, logger: logger)),
+            .init(service: ReloadService(process: name, reload: components.reload, logger: logger)),
         ]
         if let parent = ProcessInfo.processInfo.environment[ParentWatchService.environmentKey].flatMap(Int32.init) {
             services.append(.init(service: ParentWatchService(parent: parent, logger: logger),
@@ -77,10 +77,12 @@ struct ComponentsService: Service, CustomStringConvertible {
     }
 }
 
-/// Calls the reload hook on every SIGHUP until shutdown.
+/// Answers every SIGHUP until shutdown: runs the reload hook, or says that this
+/// process does not reload (so an operator's `systemctl reload` is never a silent no-op).
 struct ReloadService: Service, CustomStringConvertible {
     var description: String { "SIGHUP reload" }
-    let components: DaemonComponents
+    let process: String
+    let reload: ConfigurationReload
     let logger: Logger
 
     func run() async throws {
@@ -88,8 +90,13 @@ struct ReloadService: Service, CustomStringConvertible {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in signals.cancelOnGracefulShutdown() {
-                    logger.notice("SIGHUP: reloading configuration")
-                    await components.reload()
+                    switch reload {
+                    case .apply(let apply):
+                        logger.notice("SIGHUP: reloading configuration")
+                        await apply()
+                    case .unsupported(let notice):
+                        logger.notice("\(notice ?? "SIGHUP: \(process) does not reload its configuration; changes take effect when it restarts")")
+                    }
                 }
             }
             await group.waitForAll()

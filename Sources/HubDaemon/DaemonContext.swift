@@ -24,16 +24,35 @@ public struct DaemonContext: Sendable {
 
 /// What a daemon's library hands back: its long-running parts and its hooks.
 public struct DaemonComponents: Sendable {
-    /// Called on SIGHUP: re-read the configuration and apply it without dropping
-    /// sessions (DESIGN.md §6).
-    public var reload: @Sendable () async -> Void
+    /// What SIGHUP does.
+    public var reload: ConfigurationReload
     /// Called on SIGTERM, before exit: stop taking new work, finish what is in
     /// flight, persist state (STYLE.md §14). Never deletes SAs.
     public var shutdown: @Sendable () async -> Void
 
-    public init(reload: @escaping @Sendable () async -> Void = {},
+    /// A process that applies a new configuration on SIGHUP: `reload` re-reads it and
+    /// applies it without dropping sessions (DESIGN.md §6).
+    public init(reload: @escaping @Sendable () async -> Void,
+                shutdown: @escaping @Sendable () async -> Void = {}) {
+        self.reload = .apply(reload)
+        self.shutdown = shutdown
+    }
+
+    /// A process that does not reload: SIGHUP logs `ConfigurationReload.unsupported`'s
+    /// notice and changes nothing.
+    public init(reload: ConfigurationReload = .unsupported(notice: nil),
                 shutdown: @escaping @Sendable () async -> Void = {}) {
         self.reload = reload
         self.shutdown = shutdown
     }
+}
+
+/// How a process answers SIGHUP.
+public enum ConfigurationReload: Sendable {
+    /// Re-reads the configuration and applies it; logs its own outcome (what changed,
+    /// or the error and that the running configuration stays).
+    case apply(@Sendable () async -> Void)
+    /// The process keeps its configuration until it restarts. `notice` tells the
+    /// operator when changes take effect; nil: a generic sentence naming the process.
+    case unsupported(notice: String?)
 }

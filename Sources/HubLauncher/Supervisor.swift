@@ -54,6 +54,23 @@ public actor Supervisor {
     /// How often process `name` has been restarted.
     public func restarts(of name: String) -> Int { children[name]?.restarts ?? 0 }
 
+    /// Sends `signal` to every process that is running, in start order, and returns
+    /// their names. SIGHUP this way makes each child reload its configuration (or say
+    /// that it does not), which is what `systemctl reload` of the launcher means.
+    @discardableResult
+    public func signalChildren(_ signal: Int32) -> [String] {
+        var signalled: [String] = []
+        for spec in configuration.processes {
+            guard let pid = children[spec.name]?.pid else { continue }
+            if kill(pid, signal) == 0 {
+                signalled.append(spec.name)
+            } else {
+                logger.warning("\(spec.name) (pid \(pid)): signal \(signal) not delivered: \(String(cString: strerror(errno)))")
+            }
+        }
+        return signalled
+    }
+
     /// Stops every process in reverse start order: SIGTERM, then SIGKILL if it
     /// is still running after `stopGrace`. No restart happens after this.
     public func stop() async {

@@ -29,6 +29,11 @@ public enum FrontendDaemon {
         }
     }
 
+    /// What SIGHUP logs: this process does not reload. A restart applies a new
+    /// configuration and keeps the sessions (DESIGN.md §4: they resume from the checkpoints).
+    static let reloadNotice = "SIGHUP: ikehub-ike does not reload its configuration; profile, proposal and limit changes "
+        + "take effect when it restarts (sessions survive a restart: ike-checkpoints.db)"
+
     static func start(context: DaemonContext) throws -> DaemonComponents {
         let loaded: FlexConfig.LoadResult
         let path: String
@@ -85,7 +90,9 @@ public enum FrontendDaemon {
             context.logger.info("IKE profile \(name): virtual-template \(profile?.virtualTemplate.map(String.init) ?? "none"), pool \(profile?.poolName ?? "none")")
         }
         context.logger.info("\(configuration.responder.ikeProposals.count) IKE proposal(s)")
-        return DaemonComponents(shutdown: {
+        // The engine's profiles, proposals and limits are fixed for its lifetime; a
+        // restart applies a new configuration without dropping sessions (checkpoints).
+        return DaemonComponents(reload: .unsupported(notice: Self.reloadNotice), shutdown: {
             receivers.stop()
             server.close()
             _ = peers

@@ -8,7 +8,7 @@ import Logging
 
 /// `ikehub launch`: the development/embedded launcher (DESIGN.md §1). Starts every
 /// headend process from one set of options, restarts a crashed one with backoff,
-/// and stops them in reverse order on SIGTERM or SIGINT.
+/// stops them in reverse order on SIGTERM or SIGINT, and passes SIGHUP on to each.
 struct LaunchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "launch", abstract: "Start and supervise all headend processes (ikehub-authd, workers, addrd, tunneld, acctd, ike).")
@@ -53,9 +53,13 @@ struct LaunchCommand: AsyncParsableCommand {
             }
         }
         let supervisor = Supervisor(configuration: configuration, logger: logger)
+        // Before the children start: they inherit SIGHUP ignored until they trap it
+        // themselves, so a reload during start-up neither ends the launcher nor a child.
+        let reloads = ReloadForwarder(to: supervisor, logger: logger)
         try await supervisor.start()
         await Self.waitForStopSignal()
         await supervisor.stop()
+        withExtendedLifetime(reloads) {}
     }
 
     /// Suspends until SIGTERM or SIGINT arrives.

@@ -65,6 +65,51 @@ import ZeroMQ
         _ = survivor
     }
 
+    /// Issue 5: "load is spread across them". 200 requests, at most 50 in flight at
+    /// once, each held 20 ms by the worker: both workers serve a substantial share.
+    @Test func testBothWorkersServeAShare_whenManyRequestsAreInFlight() async throws {
+        let sandbox = ProcessHarness.makeSandbox("spread")
+        let arguments = ProcessHarness.daemonArguments(sandbox)
+        let broker = try SpawnedProcess("ikehub-authd", arguments, logDirectory: sandbox)
+        let left = try SpawnedProcess("ikehub-auth-worker", arguments + ["--name", "left"], logDirectory: sandbox, logName: "left")
+        let right = try SpawnedProcess("ikehub-auth-worker", arguments + ["--name", "right"], logDirectory: sandbox, logName: "right")
+        let context = try ZMQContext()
+        let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/authd.sock", context: context, logger: LogCapture().logger())
+        let names = await ProcessHarness.waitForWorkers(client) { $0 == ["left", "right"] }
+        try #require(names == ["left", "right"], "workers did not register: \(names)\n\(broker.log)")
+
+        let total = 200
+        let window = 50
+        let policy = RetryPolicy(deadline: .seconds(20), attemptTimeout: .seconds(10), maximumAttempts: 2)
+        let servedBy = try await withThrowingTaskGroup(of: String.self) { group in
+            func send(_ index: Int) {
+                group.addTask {
+                    let reply = try await client.request(Self.echo("s\(index)", delay: 20), service: "echo", policy: policy)
+                    guard case .echoReply(let echo) = reply.body, echo.payload == Data("s\(index)".utf8) else { return "wrong reply" }
+                    return echo.servedBy
+                }
+            }
+            for index in 0..<window { send(index) }
+            var next = window
+            var counts: [String: Int] = [:]
+            while let name = try await group.next() {
+                counts[name, default: 0] += 1
+                if next < total {
+                    send(next)
+                    next += 1
+                }
+            }
+            return counts
+        }
+        #expect(servedBy.values.reduce(0, +) == total)
+        #expect(Set(servedBy.keys) == ["left", "right"], "served by: \(servedBy)")
+        for name in ["left", "right"] {
+            #expect(servedBy[name, default: 0] * 4 >= total, "\(name) served \(servedBy[name, default: 0]) of \(total): \(servedBy)")
+        }
+        client.close()
+        _ = (left, right)
+    }
+
     @Test func testInFlightRequestsAreRetriedAndComplete_whenTheBrokerRestarts() async throws {
         let sandbox = ProcessHarness.makeSandbox("restart-broker")
         let arguments = ProcessHarness.daemonArguments(sandbox)
@@ -126,7 +171,7 @@ import ZeroMQ
 
         let minor = try await ProcessHarness.rawExchange(
             endpoint: endpoint,
-            frames: [try FixtureFiles.binary("future", "minor1_unknown_field"), try FixtureFiles.binary("future", "minor1_unknown_body")],
+            frames: [try FixtureFiles.binary("future", "minor2_unknown_field"), try FixtureFiles.binary("future", "minor2_unknown_body")],
             expecting: 2)
         var byCorrelation: [UInt64: IPCv1Envelope] = [:]
         for bytes in minor {
@@ -136,7 +181,7 @@ import ZeroMQ
             Issue.record("a newer-minor request with an unknown field was not served")
             return
         }
-        #expect(echo.payload == Data("hello from minor 1".utf8) && echo.servedBy == "w")
+        #expect(echo.payload == Data("hello from minor 2".utf8) && echo.servedBy == "w")
         guard case .unsupported(let unsupported) = byCorrelation[78]?.body else {
             Issue.record("an unknown body case was not answered Unsupported")
             return
@@ -144,5 +189,79 @@ import ZeroMQ
         #expect(unsupported.bodyFieldNumber == 150)
         client.close()
         _ = worker
+    }
+
+    /// A newer-minor request passes through the real broker untouched: the worker (here
+    /// the test, speaking the worker framing of Protocols/README.md) receives the
+    /// fixture's exact bytes, its unknown header field and unknown body field included,
+    /// and its reply reaches the requester.
+    @Test func testNewerMinorRequestReachesTheWorkerWithItsUnknownFields_throughRealBroker() async throws {
+        let sandbox = ProcessHarness.makeSandbox("minor-passthrough")
+        let broker = try SpawnedProcess("ikehub-authd", ProcessHarness.daemonArguments(sandbox), logDirectory: sandbox)
+        let request = try FixtureFiles.binary("future", "minor2_unknown_field")
+        let workers = "ipc://\(sandbox)/run/authd-workers.sock"
+        let front = "ipc://\(sandbox)/run/authd.sock"
+        let (received, answer) = try await offPool { () throws -> ([UInt8]?, [UInt8]?) in
+            let context = try ZMQContext()
+            let worker = try ZMQSocket(context: context, type: .dealer)
+            try worker.connect(workers)
+            let register = IPCv1Envelope.request(.workerRegister(.with {
+                $0.services = [.with { $0.name = "echo" }]
+                $0.capacity = 4
+                $0.workerName = "raw-peer"
+                $0.pid = UInt32(getpid())
+            }))
+            // The broker may still be binding: offer ourselves until it welcomes us.
+            var welcomed = false
+            let end = ContinuousClock.now + .seconds(10)
+            while !welcomed, ContinuousClock.now < end {
+                try worker.send([EnvelopeCodec.encode(register)], dontWait: false)
+                welcomed = try Self.receive(worker, milliseconds: 500) { frames in
+                    guard frames.count == 1, case .envelope(let envelope)? = try? EnvelopeCodec.decode(frames[0]),
+                          case .workerRegistered = envelope.body else { return false }
+                    return true
+                } != nil
+            }
+            guard welcomed else { return (nil, nil) }
+            let client = try ZMQSocket(context: context, type: .dealer)
+            try client.connect(front)
+            try client.send([request], dontWait: false)
+            guard let dispatched = try Self.receive(worker, milliseconds: 5000, where: { $0.count == 2 }),
+                  case .envelope(let envelope)? = try? EnvelopeCodec.decode(dispatched[1]) else { return (nil, nil) }
+            try worker.send([dispatched[0], EnvelopeCodec.encode(envelope.reply(.echoReply(.with {
+                $0.payload = Data("seen by the raw peer".utf8)
+                $0.servedBy = "raw-peer"
+            })))], dontWait: false)
+            let reply = try Self.receive(client, milliseconds: 5000) { _ in true }
+            return (dispatched[1], reply?.first)
+        }
+        let forwarded = try #require(received, "the broker did not dispatch the request to the registered peer\n\(broker.log)")
+        #expect(forwarded == request, "the broker changed the bytes of a newer-minor request")
+        guard case .envelope(let envelope) = try EnvelopeCodec.decode(forwarded), case .echoRequest(let echo) = envelope.body else {
+            Issue.record("the forwarded request is not the echo request")
+            return
+        }
+        #expect(envelope.schemaMinor > IPCSchema.minor)
+        #expect(!envelope.unknownFields.data.isEmpty && !echo.unknownFields.data.isEmpty, "unknown fields were dropped on the way")
+        let replyBytes = try #require(answer, "no reply reached the requester")
+        guard case .envelope(let reply) = try EnvelopeCodec.decode(replyBytes), case .echoReply(let echoed) = reply.body else {
+            Issue.record("the requester did not get the echo reply")
+            return
+        }
+        #expect(reply.correlationID == 77 && echoed.servedBy == "raw-peer")
+    }
+
+    /// The first message on `socket` within `milliseconds` that `accept` takes.
+    static func receive(_ socket: ZMQSocket, milliseconds: Int,
+                        where accept: ([[UInt8]]) -> Bool) throws -> [[UInt8]]? {
+        var poller = ZMQPoller([.socket(socket)])
+        let end = ContinuousClock.now + .milliseconds(milliseconds)
+        while ContinuousClock.now < end {
+            _ = try poller.wait(timeoutMilliseconds: 100)
+            while let frames = try socket.receive() {
+                if accept(frames) { return frames }
+            }
+        }
+        return nil
     }
 }

@@ -1,16 +1,19 @@
 import Foundation
 import HubIPC
+import HubVocabulary
 import Testing
 import ZeroMQ
 
-/// The daemon scaffolding (HubDaemon) as a real process: `ikehub-addrd` runs
-/// only the frame in this build, which is what these tests exercise.
+/// The daemon scaffolding (HubDaemon) as a real process, on `ikehub-addrd`: epoch,
+/// metrics, the state-directory lock, SIGHUP reload and graceful stop.
 @Suite(.serialized) struct DaemonProcessTests {
     @Test func testEpochMetricsReloadAndGracefulStop_whenDaemonRunsAsAProcess() async throws {
         let sandbox = ProcessHarness.makeSandbox("daemon")
         let port = UInt16.random(in: 20_000...40_000)
+        let configuration = "\(sandbox)/ikehub.cfg"
+        try Self.pools.write(toFile: configuration, atomically: true, encoding: .utf8)
         let daemon = try SpawnedProcess("ikehub-addrd", ProcessHarness.daemonArguments(sandbox)
-            + ["--metrics-listen", "127.0.0.1:\(port)"], logDirectory: sandbox)
+            + ["--config", configuration, "--metrics-listen", "127.0.0.1:\(port)"], logDirectory: sandbox)
         let context = try ZMQContext()
         let events = "ipc://\(sandbox)/run/ikehub-addrd.events.sock"
         // The epoch greeting reaches a subscriber that connects after the start.
@@ -21,6 +24,9 @@ import ZeroMQ
         #expect(epoch?.processEpoch.process == "ikehub-addrd")
         #expect(epoch?.processEpoch.pid == UInt32(daemon.pid))
         #expect(epoch?.processEpoch.epoch != 0 && epoch?.processEpoch.schemaMajor == 1)
+        // The greeting goes out when the events socket opens, before the start line is logged.
+        let started = ContinuousClock.now + .seconds(10)
+        while !daemon.log.contains("ikehub-addrd started"), ContinuousClock.now < started { try await Task.sleep(for: .milliseconds(50)) }
         #expect(daemon.log.contains("process.epoch=\(String(epoch?.processEpoch.epoch ?? 0, radix: 16))"))
 
         // Health over IPC, then the counters of that request on /metrics.
@@ -44,9 +50,15 @@ import ZeroMQ
         #expect(second.process.terminationStatus != 0)
         #expect(second.log.contains("is in use by another process"))
 
+        // SIGHUP applies the file: a pool added to it allocates afterwards, not before.
+        #expect(try await Self.allocate(client, from: "RELOADED", session: 1) == .noSuchPool)
+        try (Self.pools + "ip local pool RELOADED 10.61.0.1 10.61.0.1\n").write(toFile: configuration, atomically: true, encoding: .utf8)
         daemon.kill(SIGHUP)
-        try await Task.sleep(for: .milliseconds(300))
+        let end = ContinuousClock.now + .seconds(10)
+        while !daemon.log.contains("address pools reloaded"), ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(50)) }
         #expect(daemon.log.contains("SIGHUP: reloading configuration"))
+        #expect(try await Self.allocate(client, from: "RELOADED", session: 2) == .allocated, "\(daemon.log)")
+        #expect(try await Self.allocate(client, from: "RELOADED", session: 3) == .exhausted, "the reloaded pool is not the one in the file")
         #expect(daemon.process.isRunning)
 
         daemon.kill(SIGTERM)
@@ -93,6 +105,21 @@ import ZeroMQ
         }
         #expect(text.contains("is gone: stopping"), "\(text)")
         #expect(text.contains("ikehub-tunneld stopped"))
+    }
+
+    static let pools = "ip local pool FIRST 10.60.0.1 10.60.0.4\n"
+
+    /// One IPv4 allocation from `pool` for a session of its own; the result code.
+    static func allocate(_ client: IPCClient, from pool: String, session: UInt64) async throws -> IPCv1AllocateAddressReply.Result {
+        let reply = try await client.request(.allocateAddressRequest(.with {
+            $0.family = .ipv4
+            $0.pools = [pool]
+            $0.peerIdentity = .with { $0.idType = 3; $0.value = Data("user\(session)@example.com".utf8) }
+        }), session: SessionID(high: 0x5e55_1011, low: session), idempotent: false)
+        guard case .allocateAddressReply(let allocation) = reply.body else {
+            throw HarnessError("no AllocateAddressReply: \(reply.bodyName)")
+        }
+        return allocation.result
     }
 
     func httpGet(port: UInt16, path: String) throws -> String {

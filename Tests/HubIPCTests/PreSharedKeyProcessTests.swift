@@ -12,7 +12,7 @@ import ZeroMQ
     static let secret = "correct horse battery staple"
 
     /// prf(prf(secret, "Key Pad for IKEv2"), octets) with HMAC-SHA-256, by openssl.
-    static func opensslAUTH(_ octets: [UInt8], in directory: String) async throws -> [UInt8] {
+    static func opensslAUTH(_ octets: [UInt8], secret: String = PreSharedKeyProcessTests.secret, in directory: String) async throws -> [UInt8] {
         func hmac(key: [UInt8], data: [UInt8]) async throws -> [UInt8] {
             let input = "\(directory)/mac-input"
             FileManager.default.createFile(atPath: input, contents: Data(data))

@@ -142,17 +142,17 @@ import ZeroMQ
         let server = try Self.echoServer(directory.endpoint("echo"), context: context, logger: capture.logger())
         let raw = try await ProcessHarness.rawExchange(
             endpoint: server.boundEndpoints[0],
-            frames: [try FixtureFiles.binary("future", "minor1_unknown_field"), try FixtureFiles.binary("future", "minor1_unknown_body")],
+            frames: [try FixtureFiles.binary("future", "minor2_unknown_field"), try FixtureFiles.binary("future", "minor2_unknown_body")],
             expecting: 2)
         var replies: [UInt64: IPCv1Envelope] = [:]
         for bytes in raw {
             if case .envelope(let reply) = try EnvelopeCodec.decode(bytes) { replies[reply.correlationID] = reply }
         }
         guard case .echoReply(let echo) = replies[77]?.body else {
-            Issue.record("the minor-1 echo was not served: \(String(describing: replies[77]?.bodyName))")
+            Issue.record("the newer-minor echo was not served: \(String(describing: replies[77]?.bodyName))")
             return
         }
-        #expect(echo.payload == Data("hello from minor 1".utf8))
+        #expect(echo.payload == Data("hello from minor 2".utf8))
         guard case .unsupported(let unsupported) = replies[78]?.body else {
             Issue.record("the unknown body case was not answered Unsupported")
             return
