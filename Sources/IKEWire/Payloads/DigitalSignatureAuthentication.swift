@@ -36,8 +36,27 @@ public struct DigitalSignatureAuthentication: Hashable, Sendable {
             throw .lengthMismatch(payload: .authentication, offset: offset, declared: identifierLength, available: data.count - 1)
         }
         let der = Array(data[1...identifierLength])
+        // RFC 7427 §3: the ASN.1 Length covers exactly one DER AlgorithmIdentifier
+        // (a SEQUENCE); an ASN.1 Length that lies cuts it or takes signature octets.
+        guard let sequenceSize = derSequenceSize(der), sequenceSize == identifierLength else {
+            throw .lengthMismatch(payload: .authentication, offset: offset, declared: identifierLength,
+                                  available: derSequenceSize(der) ?? 0)
+        }
         return DigitalSignatureAuthentication(algorithm: SignatureAlgorithmIdentifier(der: der),
                                               signature: Array(data[(identifierLength + 1)...]))
+    }
+
+    /// The octets a DER SEQUENCE at the start of `der` occupies (tag, length, content),
+    /// from its own length field (short form, or long form of 1–2 octets), or `nil`
+    /// when `der` does not start with a SEQUENCE header.
+    private static func derSequenceSize(_ der: [UInt8]) -> Int? {
+        guard der.count >= 2, der[0] == 0x30 else { return nil }
+        let first = Int(der[1])
+        if first < 0x80 { return 2 + first }
+        let lengthOctets = first & 0x7f
+        guard (1...2).contains(lengthOctets), der.count >= 2 + lengthOctets else { return nil }
+        let length = der[2..<(2 + lengthOctets)].reduce(0) { $0 << 8 | Int($1) }
+        return 2 + lengthOctets + length
     }
 
     /// The Authentication Data octets.

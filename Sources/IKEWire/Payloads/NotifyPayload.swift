@@ -66,6 +66,13 @@ public struct NotifyPayload: Hashable, Sendable {
             throw .invalidSyntax(payload: Self.type, offset: bodyOffset + 1,
                                  reason: "\(notifyType) for \(protocolID) with a \(spi.count)-octet SPI, need \(required)")
         }
+        // RFC 7296 §3.10: no SPI applies to Protocol ID 0, and "for a notification
+        // concerning the IKE SA, the SPI Size MUST be zero". Without this an SPI Size
+        // that lies by one silently moves a data octet into the SPI.
+        if !spi.isEmpty, protocolID == .none || protocolID == .ike {
+            throw .invalidSyntax(payload: Self.type, offset: bodyOffset + 1,
+                                 reason: "\(notifyType) for \(protocolID) with a \(spi.count)-octet SPI, need none")
+        }
         try validateData(bodyOffset: bodyOffset)
     }
 }
