@@ -153,17 +153,17 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "HubVocabularyTests", dependencies: ["HubVocabulary"]),
-        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary"], resources: [.copy("Vectors"), .copy("Crashers")]),
+        .testTarget(name: "IKEWireTests", dependencies: ["IKEWire", "HubVocabulary", "HubTestSupport"], resources: [.copy("Vectors"), .copy("Crashers")]),
         .testTarget(name: "PKITests", dependencies: [
             "PKI", "IKECrypto", "FlexConfig", "HubVocabulary", "HubTestSupport", "AuthBroker", "HubIPC", "ZeroMQ",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary"], resources: [.copy("Vectors")]),
+        .testTarget(name: "IKECryptoTests", dependencies: ["IKECrypto", "HubVocabulary", "HubTestSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "IKEExchangesTests", dependencies: ["IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary"]),
         .testTarget(name: "IKELoadGeneratorTests", dependencies: ["IKELoadGenerator", "IKEExchanges", "IKEWire", "IKECrypto", "HubVocabulary", "PKI", "FlexConfig"]),
         .testTarget(name: "IKEFrontendTests", dependencies: ["IKEFrontend", "IKEExchanges", "IKECrypto", "IKEWire", "FlexConfig", "HubVocabulary"]),
         .testTarget(name: "IKEInteropTests", dependencies: ["IKEWire", "IKECrypto", "HubVocabulary"]),
-        .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FlexConfigTests", dependencies: ["FlexConfig", "HubVocabulary", "HubTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ESPDataPlaneTests", dependencies: ["ESPDataPlane", "HubVocabulary", "HubNetworking", "HubTestSupport"]),
         .testTarget(name: "HubNetworkingTests", dependencies: ["HubNetworking", "HubVocabulary", "HubTestSupport"]),
         .testTarget(name: "HubStorageTests", dependencies: ["HubStorage", "HubTestSupport"]),

@@ -1,3 +1,4 @@
+import HubTestSupport
 import Testing
 @testable import ESPDataPlane
 
@@ -173,21 +174,10 @@ struct ReplayWindowTests {
         }
     }
 
-    /// SplitMix64: a fixed-seed generator so a failure reproduces.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     @Test(arguments: [32, 64, 77, 512, 1024])
     func testRandomTraffic_agreesWithTheNaiveModel(size: Int) throws {
-        var generator = SplitMix64(state: UInt64(size))
+        var generator = SplitMix64(seed: UInt64(size))
         var window = try ReplayWindow(size: size, extendedSequenceNumbers: false)
         var model = NaiveWindow(size: UInt64(size))
         var next: UInt64 = 1
@@ -212,7 +202,7 @@ struct ReplayWindowTests {
 
     @Test(arguments: [64, 1024])
     func testRandomESNTraffic_acrossSubspaceBoundaries_agreesWithTheNaiveModel(size: Int) throws {
-        var generator = SplitMix64(state: 0xe5 &+ UInt64(size))
+        var generator = SplitMix64(seed: 0xe5 &+ UInt64(size))
         let start: UInt64 = 0x2_ffff_f000
         var window = try ReplayWindow(size: size, extendedSequenceNumbers: true, top: start)
         // A restored window counts everything up to its top as received.

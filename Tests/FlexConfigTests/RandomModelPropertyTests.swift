@@ -1,3 +1,4 @@
+import HubTestSupport
 import Testing
 @testable import FlexConfig
 
@@ -6,17 +7,6 @@ import Testing
 /// dropped), so that models the fixtures never spell out — a profile without its keyring, a
 /// policy with half its attributes, references left dangling — go through the printer too.
 struct RandomModelPropertyTests {
-    /// SplitMix64: a fixed sequence per seed, so a failing case is named by its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     /// The fixture's global blocks: a line at column 0 and the indented lines under it.
     static func blocks(_ text: String) -> [[Substring]] {
@@ -33,7 +23,7 @@ struct RandomModelPropertyTests {
     /// Keeps each block with probability 3/4 and, in a kept block, drops each leaf line
     /// (one no deeper line depends on) with probability 1/4; banners stay whole.
     static func sample(_ blocks: [[Substring]], seed: UInt64) -> String {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var lines: [Substring] = []
         for block in blocks where Int.random(in: 0..<4, using: &random) != 0 {
             lines.append(block[0])

@@ -1,4 +1,5 @@
 import Foundation
+import HubTestSupport
 import HubVocabulary
 @testable import IKECrypto
 import Testing

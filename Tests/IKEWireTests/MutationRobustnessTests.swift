@@ -1,3 +1,4 @@
+import HubTestSupport
 import HubVocabulary
 import Testing
 @testable import IKEWire
@@ -7,19 +8,8 @@ import Testing
 /// to the same octets. A cheap, always-on complement to the libFuzzer target.
 @Suite("Mutation robustness")
 struct MutationRobustnessTests {
-    /// SplitMix64, so every run mutates the same way and a failure is reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
-    static func mutate(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
         var mutated = bytes
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             guard !mutated.isEmpty else { return mutated }
@@ -36,7 +26,7 @@ struct MutationRobustnessTests {
 
     @Test(arguments: VectorFile.all)
     func testMutatedVector_neverTrapsAndRoundTripsWhenAccepted(vector: VectorFile) {
-        var generator = SeededGenerator(state: UInt64(truncatingIfNeeded: vector.name.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+        var generator = SplitMix64(seed: UInt64(truncatingIfNeeded: vector.name.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
         let original = vector.messageBytes
         var accepted = 0
         for _ in 0..<300 {
