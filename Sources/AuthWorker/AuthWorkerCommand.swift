@@ -69,7 +69,7 @@ public struct AuthWorkerCommand: AsyncParsableCommand, Sendable {
     public func run() async throws {
         let options = self
         let workerName = name ?? "worker-\(getpid())"
-        try await Daemon.run(name: "ikehub-auth-worker", options: stateScoped(workerName)) { context in
+        try await Daemon.run(name: "ikehub-auth-worker", instance: workerName, options: stateScoped(workerName)) { context in
             var configuration = WorkerConfiguration(brokerEndpoint: options.broker ?? context.endpoint("authd-workers"),
                                                     name: workerName)
             configuration.capacity = options.capacity

@@ -13,9 +13,11 @@ import ZeroMQ
 /// SIGHUP (`ConfigurationReload`).
 public enum Daemon {
     /// Runs process `name` until SIGTERM/SIGINT. `build` creates the process's
-    /// IPC endpoints and services from the context.
+    /// IPC endpoints and services from the context. `instance` tells apart processes of
+    /// one kind that run side by side in one runtime directory (auth workers): their
+    /// events sockets are `NAME-INSTANCE.events`.
     public static func run(
-        name: String, options: DaemonOptions,
+        name: String, instance: String? = nil, options: DaemonOptions,
         build: @Sendable (DaemonContext) async throws -> DaemonComponents
     ) async throws {
         let level = options.level
@@ -28,7 +30,8 @@ public enum Daemon {
         let runtime = try RuntimeDirectory(path: options.runtimeDirectory)
         let state = try StateDirectory(path: options.stateDirectory + "/" + name)
         let zmq = try ZMQContext()
-        let events = try EventPublisher(binding: [runtime.endpoint("\(name).events")], context: zmq,
+        let eventsName = instance.map { "\(name)-\($0)" } ?? name
+        let events = try EventPublisher(binding: [runtime.endpoint("\(eventsName).events")], context: zmq,
                                         greeting: epoch.announcement, logger: logger)
         let context = DaemonContext(name: name, options: options, logger: logger, epoch: epoch,
                                     runtimeDirectory: runtime, stateDirectory: state, zmq: zmq, events: events)

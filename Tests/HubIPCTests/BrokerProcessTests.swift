@@ -77,6 +77,11 @@ import ZeroMQ
         let client = try IPCClient(connectingTo: "ipc://\(sandbox)/run/authd.sock", context: context, logger: LogCapture().logger())
         let names = await ProcessHarness.waitForWorkers(client) { $0 == ["left", "right"] }
         try #require(names == ["left", "right"], "workers did not register: \(names)\n\(broker.log)")
+        // Workers side by side in one runtime directory each have their own events socket
+        // (one shared name made the second bind fail with EADDRINUSE when both started at once).
+        for name in ["left", "right"] {
+            #expect(FileManager.default.fileExists(atPath: "\(sandbox)/run/ikehub-auth-worker-\(name).events.sock"))
+        }
 
         let total = 200
         let window = 50
