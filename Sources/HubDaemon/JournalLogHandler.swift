@@ -71,8 +71,19 @@ public struct JournalLogHandler: LogHandler {
         if toJournal {
             return "<\(Self.priority(event.level))>\(text)"
         }
-        let time = ISO8601DateFormatter().string(from: Date())
-        return "\(time) \(label)[\(getpid())] \(event.level): \(text)"
+        return "\(Self.timestamp()) \(label)[\(getpid())] \(event.level): \(text)"
+    }
+
+    /// UTC as ISO 8601 (`2001-09-09T01:46:40Z`), from the C library: a Foundation
+    /// ISO8601DateFormatter per line made ICU a seventh of tunneld's and addrd's CPU
+    /// under setup load (perf, 3,000 sessions).
+    static func timestamp(_ seconds: time_t = time(nil)) -> String {
+        var moment = seconds
+        var parts = tm()
+        guard gmtime_r(&moment, &parts) != nil else { return "\(seconds)" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     private func render(_ value: Logger.MetadataValue) -> String {
@@ -88,6 +99,12 @@ public struct JournalLogHandler: LogHandler {
     }
 
     private func quoted(_ text: String) -> String {
-        text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"\(text.replacingOccurrences(of: "\"", with: "\\\""))\"" : text
+        guard text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return text }
+        var escaped = "\""
+        for character in text {
+            if character == "\"" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped + "\""
     }
 }

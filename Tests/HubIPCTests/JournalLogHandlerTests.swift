@@ -1,4 +1,4 @@
-import HubDaemon
+@testable import HubDaemon
 import Logging
 import Testing
 
@@ -27,5 +27,16 @@ import Testing
         #expect(line.hasSuffix(" warning: careful"))
         #expect(line.contains(" ikehub-test["))
         #expect(line.first?.isNumber == true, "no timestamp: \(line)")
+    }
+
+    @Test(arguments: [(0, "1970-01-01T00:00:00Z"), (1_000_000_000, "2001-09-09T01:46:40Z"), (1_709_210_096, "2024-02-29T12:34:56Z")])
+    func testTimestampIsISO8601InUTC(seconds: Int, text: String) {
+        #expect(JournalLogHandler.timestamp(seconds) == text)
+    }
+
+    @Test func testValuesWithBlanksOrQuotesAreQuotedAndEscaped() {
+        let handler = JournalLogHandler(label: "t", environment: ["JOURNAL_STREAM": "8:1"])
+        let line = handler.format(event: Self.event(.info, "m", ["reason": "said \"no\" twice", "plain": "x"]))
+        #expect(line == #"<6>m plain=x reason="said \"no\" twice""#)
     }
 }
