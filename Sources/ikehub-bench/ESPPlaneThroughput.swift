@@ -124,21 +124,10 @@ extension Atomic where Value == Int {
     func add(_ amount: Int) { lock.withLock { stored += amount } }
 }
 
+/// `ip …` to completion (the first argument names the command, as written at the call sites).
 @discardableResult
 private func shell(_ arguments: String...) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-    process.arguments = Array(arguments.dropFirst())
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw BenchmarkSetupError(text: "\(arguments.joined(separator: " ")): \(output)")
-    }
-    return output
+    try BenchLab.run("/usr/sbin/ip", Array(arguments.dropFirst()))
 }
 
 private struct BenchmarkSetupError: Error, CustomStringConvertible {
