@@ -44,7 +44,9 @@ for dir in "${scenarios[@]}"; do
       negate=0; case "$pattern" in '!'*) negate=1; pattern=${pattern#!} ;; esac
       if [ "$host" = local ]; then output=$(bash -c ". '$here/lib.sh'; $command" 2>&1)
       else output=$(ip netns exec "$(ns_of "$host")" bash -c "$command" 2>&1); fi
-      if printf '%s\n' "$output" | grep -Eq -- "$pattern"; then matched=1; else matched=0; fi
+      # A here-string, not a pipe: under pipefail, grep -q leaving at its first match could make
+      # the writer die of SIGPIPE and turn a match into a failure.
+      if grep -Eq -- "$pattern" <<<"$output"; then matched=1; else matched=0; fi
       if [ $matched -ne $negate ]; then echo "   ok    $host: $command ~ ${line##*::}"
       else
         echo "   FAIL  $host: $command ~ ${line##*::}"; printf '%s\n' "$output" | tail -15 | sed 's/^/   | /'
