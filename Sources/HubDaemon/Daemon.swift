@@ -20,6 +20,9 @@ public enum Daemon {
         name: String, instance: String? = nil, options: DaemonOptions,
         build: @Sendable (DaemonContext) async throws -> DaemonComponents
     ) async throws {
+        // SIGHUP is trapped first, before the process says it started: until then its
+        // default action would end the process (a reload sent as it starts is kept).
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let level = options.level
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: name)
@@ -49,7 +52,7 @@ public enum Daemon {
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ComponentsService(components: components, logger: logger)),
-            .init(service: ReloadService(process: name, reload: components.reload, logger: logger)),
+            .init(service: ReloadService(process: name, reload: components.reload, signals: hangups, logger: logger)),
         ]
         if let parent = ProcessInfo.processInfo.environment[ParentWatchService.environmentKey].flatMap(Int32.init) {
             services.append(.init(service: ParentWatchService(parent: parent, logger: logger),
@@ -86,10 +89,11 @@ struct ReloadService: Service, CustomStringConvertible {
     var description: String { "SIGHUP reload" }
     let process: String
     let reload: ConfigurationReload
+    /// Trapped when the process started, so a SIGHUP during start-up waits here.
+    let signals: UnixSignalsSequence
     let logger: Logger
 
     func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in signals.cancelOnGracefulShutdown() {

@@ -20,9 +20,9 @@ public final class ReloadForwarder: @unchecked Sendable {
     /// Starts forwarding to `supervisor`'s children.
     public init(to supervisor: Supervisor, logger: Logger) {
         // The default action of SIGHUP ends the process: ignore it and take it from
-        // the dispatch source instead. Children spawned from now on inherit SIG_IGN
-        // until they install their own SIGHUP handler (HubDaemon does), so a forward
-        // that reaches one still starting does not end it.
+        // the dispatch source instead (which installs a handler, so a child starts with
+        // SIGHUP at its default action again: the supervisor signals a child only once
+        // it has trapped SIGHUP itself, as HubDaemon does).
         signal(SIGHUP, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         source.setEventHandler {

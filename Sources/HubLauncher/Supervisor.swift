@@ -57,18 +57,47 @@ public actor Supervisor {
     /// Sends `signal` to every process that is running, in start order, and returns
     /// their names. SIGHUP this way makes each child reload its configuration (or say
     /// that it does not), which is what `systemctl reload` of the launcher means.
+    ///
+    /// A child that has not yet trapped `signal` is signalled once it has (checked every
+    /// 20 ms for up to `trapWait`): exec resets the launcher's own SIGHUP handler to the
+    /// default action in the child, which would end a child still starting (seen in CI:
+    /// a SIGHUP right after a restart killed ikehub-addrd before it installed its handler).
     @discardableResult
-    public func signalChildren(_ signal: Int32) -> [String] {
+    public func signalChildren(_ signal: Int32, trapWait: Duration = .seconds(10)) async -> [String] {
         var signalled: [String] = []
+        var starting: [(name: String, pid: pid_t)] = []
         for spec in configuration.processes {
             guard let pid = children[spec.name]?.pid else { continue }
-            if kill(pid, signal) == 0 {
-                signalled.append(spec.name)
+            if SignalDisposition.catches(signal, pid: pid) {
+                if deliver(signal, to: spec.name, pid: pid) { signalled.append(spec.name) }
             } else {
-                logger.warning("\(spec.name) (pid \(pid)): signal \(signal) not delivered: \(String(cString: strerror(errno)))")
+                starting.append((spec.name, pid))
+            }
+        }
+        let end = ContinuousClock.now + trapWait
+        while !starting.isEmpty {
+            guard ContinuousClock.now < end else {
+                for (name, pid) in starting {
+                    logger.warning("\(name) (pid \(pid)) did not trap signal \(signal) within \(trapWait): not signalled")
+                }
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+            starting.removeAll { name, pid in
+                // Gone or replaced: a new process reads the configuration as it starts.
+                guard children[name]?.pid == pid else { return true }
+                guard SignalDisposition.catches(signal, pid: pid) else { return false }
+                if deliver(signal, to: name, pid: pid) { signalled.append(name) }
+                return true
             }
         }
         return signalled
+    }
+
+    private func deliver(_ signal: Int32, to name: String, pid: pid_t) -> Bool {
+        if kill(pid, signal) == 0 { return true }
+        logger.warning("\(name) (pid \(pid)): signal \(signal) not delivered: \(String(cString: strerror(errno)))")
+        return false
     }
 
     /// Stops every process in reverse start order: SIGTERM, then SIGKILL if it
