@@ -33,15 +33,31 @@ public struct RouteNetlink {
         return reply.payload.readNative(Int32.self, at: 4)
     }
 
-    /// Sets the link up or down, and its MTU when given.
-    public func setLink(index: Int32, up: Bool, mtu: UInt32? = nil) throws(NetlinkError) {
+    /// Sets the link up or down, and its MTU and interface group (`ip link set … group`) when given.
+    public func setLink(index: Int32, up: Bool, mtu: UInt32? = nil, group: UInt32? = nil) throws(NetlinkError) {
         var attributes: [NetlinkAttribute] = []
         if let mtu { attributes.append(.uint32(UInt16(IFLA_MTU), mtu)) }
+        if let group { attributes.append(.uint32(UInt16(IFLA_GROUP), group)) }
         let flags = up ? UInt32(IFF_UP) : 0
         let message = NetlinkMessage(type: UInt16(RTM_NEWLINK), flags: 0,
                                      payload: Self.interfaceInfo(index: index, flags: flags, change: UInt32(IFF_UP))
                                         + NetlinkAttribute.serialize(attributes))
         try socket.request(message, operation: "RTM_NEWLINK index \(index) \(up ? "up" : "down")")
+    }
+
+    /// Deletes every interface of `group` in one request (`ip link del group N`): the kernel
+    /// unregisters them as one batch with one RCU wait, where deleting them one at a time
+    /// waits once per interface (2,000 TUN interfaces here: 0.8 s against 35 s).
+    public func deleteLinks(group: UInt32) throws(NetlinkError) {
+        let message = NetlinkMessage(type: UInt16(RTM_DELLINK), flags: 0,
+                                     payload: Self.interfaceInfo(index: 0) + NetlinkAttribute.serialize([.uint32(UInt16(IFLA_GROUP), group)]))
+        do {
+            try socket.request(message, operation: "RTM_DELLINK group \(group)")
+        } catch {
+            // No interface in the group: nothing to delete.
+            if case .kernel(_, let errorNumber) = error, errorNumber == ENODEV { return }
+            throw error
+        }
     }
 
     // MARK: - Addresses

@@ -1,3 +1,4 @@
+import ESPDataPlane
 import FlexConfig
 import Foundation
 import HubNetworking
@@ -69,30 +70,30 @@ extension TunnelManager {
     }
 
     /// Every half second, how far each SA's sequence numbers got goes to the store (only
-    /// what changed), so a restart resumes above them.
+    /// what changed since the last checkpoint; a new SA's row starts at 0), so a restart
+    /// resumes above them. One pass per data plane, without the manager's lock.
     private func startCheckpointing() {
         guard let store, checkpointing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        let planes = ports.planes
         let thread = Thread { [self] in
-            var last: [String: UInt64] = [:]
+            var stored: [UInt64: UInt64] = [:]
+            var current: [UInt64: UInt64] = [:]
             while checkpointing.load(ordering: .acquiring) {
                 usleep(500_000)
-                let positions = state.withLock { state -> [(spi: UInt32, inbound: Bool, sequence: UInt64)] in
-                    var result: [(spi: UInt32, inbound: Bool, sequence: UInt64)] = []
-                    for record in state.table.byNumber.values {
-                        guard let checkpoint = record.plane?.sequenceCheckpoint(for: record.dataPlaneSession) else { continue }
-                        if let outbound = checkpoint.outbound { result.append((outbound.spi, false, outbound.last)) }
-                        result += checkpoint.inbound.map { ($0.spi, true, $0.top) }
+                current.removeAll(keepingCapacity: true)
+                for plane in planes { plane.sequencePositions(into: &current) }
+                var changed: [(spi: UInt32, inbound: Bool, sequence: UInt64)] = []
+                for (key, sequence) in current where (stored[key] ?? 0) != sequence {
+                    changed.append((SequencePosition.spi(of: key), SequencePosition.isInbound(key), sequence))
+                }
+                if !changed.isEmpty {
+                    do { try store.saveSequences(changed) } catch {
+                        logger.error("sequence checkpoint failed: \(error)")
+                        continue
                     }
-                    return result
                 }
-                let changed = positions.filter { last["\($0.spi)/\($0.inbound)"] != $0.sequence }
-                guard !changed.isEmpty else { continue }
-                do {
-                    try store.saveSequences(changed)
-                    for entry in changed { last["\(entry.spi)/\(entry.inbound)"] = entry.sequence }
-                } catch {
-                    logger.error("sequence checkpoint failed: \(error)")
-                }
+                // SAs gone from the planes leave the map with this swap.
+                swap(&stored, &current)
             }
         }
         thread.name = "tunneld-checkpoints"

@@ -53,7 +53,7 @@ extension TunnelManager {
             let usesIPv6 = settings.unnumberedIPv6 != nil || clients.contains { $0.bytes.count == 16 }
                 || prefixes.contains { $0.destination.bytes.count == 16 }
             if !usesIPv6 { Self.disableIPv6(on: interface.name) }
-            try routing.setLink(index: index, up: true, mtu: settings.mtu)
+            try routing.setLink(index: index, up: true, mtu: settings.mtu, group: VirtualAccess.interfaceGroup)
             if let address = settings.unnumberedIPv4 {
                 try routing.addAddress(.v4(address), prefixLength: 32, interfaceIndex: index)
             }
@@ -89,7 +89,7 @@ extension TunnelManager {
 
     /// DeleteVirtualAccessRequest: its SAs leave the data plane, its routes the table, and the
     /// TUN goes away with its last reference.
-    func deleteVirtualAccess(_ number: UInt32, closing: Bool = false) -> Bool {
+    func deleteVirtualAccess(_ number: UInt32) -> Bool {
         guard let record = state.withLock({ state -> VirtualAccess? in
             guard let record = state.table[number] else { return nil }
             state.table[number] = nil
@@ -110,7 +110,7 @@ extension TunnelManager {
         }
         logger.info("Virtual-Access\(number) down", metadata: [
             "va": "\(number)", "interface": "\(record.interface.name)",
-            "session.id": "\(Self.sessionLabel(record.sessionKey))", "reason": "\(closing ? "shutdown" : "deleted")",
+            "session.id": "\(Self.sessionLabel(record.sessionKey))", "reason": "deleted",
         ])
         return true
     }

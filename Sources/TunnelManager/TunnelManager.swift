@@ -92,14 +92,32 @@ public final class TunnelManager: Sendable {
     }
 
     /// Removes every virtual-access (SAs, routes, interfaces) and stops the NAT-T ports: the
-    /// SIGTERM path. Requests after this are refused.
+    /// SIGTERM path. Requests after this are refused. The interfaces go in one netlink
+    /// request for their group (their routes and addresses with them) rather than one at a
+    /// time, which the kernel makes wait for RCU once per interface: minutes at 10,000.
     public func close() {
         checkpointing.store(false, ordering: .releasing)
-        let numbers = state.withLock { state in
+        let records = state.withLock { state -> [VirtualAccess] in
             state.closed = true
-            return state.table.numbers
+            let records = Array(state.table.byNumber.values)
+            state.table = VirtualAccessTable()
+            return records
         }
-        for number in numbers { _ = deleteVirtualAccess(number, closing: true) }
+        for record in records {
+            record.plane?.removeSession(record.dataPlaneSession)
+            try? record.interface.setPersistent(false)
+        }
+        if !records.isEmpty {
+            do {
+                try state.withLock { _ throws(NetlinkError) in try RouteNetlink(socket: netlink).deleteLinks(group: VirtualAccess.interfaceGroup) }
+            } catch {
+                // Closing each TUN below still deletes it, one RCU wait at a time.
+                logger.error("interface group \(VirtualAccess.interfaceGroup) not deleted at once: \(error)")
+            }
+            logger.info("\(records.count) virtual-access interface(s) deleted at shutdown", metadata: [
+                "va": "\(records.map(\.number).min() ?? 0)…\(records.map(\.number).max() ?? 0)", "reason": "shutdown",
+            ])
+        }
         try? store?.clear()
         ports.stop()
     }

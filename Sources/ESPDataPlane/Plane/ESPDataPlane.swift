@@ -212,14 +212,19 @@ public final class ESPDataPlane: @unchecked Sendable {
     /// the per-SA counters, which move with each packet, by one batch).
     public var counters: ESPDataPlaneCounters { planeCounters.withLock { $0 } }
 
-    /// Where each SA of the session stands in its sequence space: the last sequence number
-    /// sent (outbound) and the replay window's top (inbound), for the tunnel manager's
-    /// checkpoints. `nil` for an unknown session.
-    public func sequenceCheckpoint(for id: SessionID) -> (outbound: (spi: UInt32, last: UInt64)?, inbound: [(spi: UInt32, top: UInt64)])? {
+    /// How far every SA of the plane got (outbound: last sequence number sent; inbound: the
+    /// replay window's top), in one pass under one lock: the tunnel manager checkpoints these
+    /// twice a second, and a per-session call costs a lock round and a sort per session.
+    public func sequencePositions(into positions: inout [UInt64: UInt64]) {
         database.withLock { database in
-            guard let session = database.sessions[id] else { return nil }
-            let inbound = session.inboundSPIs.sorted().compactMap { spi in database.inbound[spi].map { (spi, $0.sa.replayWindowTop) } }
-            return (session.outbound.map { ($0.identifier.spi, $0.lastSequenceNumber) }, inbound)
+            for session in database.sessions.values {
+                if let outbound = session.outbound {
+                    positions[SequencePosition.key(spi: outbound.identifier.spi, inbound: false)] = outbound.lastSequenceNumber
+                }
+            }
+            for (spi, route) in database.inbound {
+                positions[SequencePosition.key(spi: spi, inbound: true)] = route.sa.replayWindowTop
+            }
         }
     }
 

@@ -127,3 +127,11 @@ public struct ESPSessionStatistics: Sendable {
     public let outbound: (identifier: ChildSAIdentifier, counters: ESPSACounters, phase: SALifetimePhase)?
     public let inbound: [(identifier: ChildSAIdentifier, counters: ESPSACounters, phase: SALifetimePhase)]
 }
+
+/// The key of one SA's sequence position in `ESPDataPlane.sequencePositions(into:)`: SPI and
+/// direction in one integer (an outbound and an inbound SA may share an SPI value).
+public enum SequencePosition {
+    public static func key(spi: UInt32, inbound: Bool) -> UInt64 { UInt64(spi) << 1 | (inbound ? 1 : 0) }
+    public static func spi(of key: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: key >> 1) }
+    public static func isInbound(_ key: UInt64) -> Bool { key & 1 == 1 }
+}
