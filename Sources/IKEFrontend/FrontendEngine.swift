@@ -163,6 +163,7 @@ actor FrontendEngine {
                 if let username = start.username ?? start.identity.text { usernames[start.session] = username }
                 logger.info("session up", metadata: ["session.id": "\(start.session)", "peer.addr": "\(start.peer)",
                                                      "framed": "\(start.framedIPv4Address.map { "\($0)" } ?? "-")"])
+                guard start.accounted else { break }
                 let peers = self.peers
                 Task { await peers.accountingStart(start) }
             case .accountingStop:

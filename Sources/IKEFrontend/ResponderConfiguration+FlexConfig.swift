@@ -210,7 +210,7 @@ extension FrontendConfiguration {
         let engine = ResponderProfile(
             name: profile.name, match: match, remoteAuthentication: remote, localIdentity: localIdentity,
             childProposals: childProposals, requiresAuthorization: !profile.authorizations.isEmpty, lifetimes: lifetimes,
-            deadPeerDetection: dpd)
+            deadPeerDetection: dpd, accountedMethods: Self.accountedMethods(profile.accounting))
         // The authorization policy's `pool` gives the address; without one, `default`'s.
         let pool = policy?.pool
             ?? ikev2.authorizationPolicies.first(where: { $0.name == "default" })?.pool
@@ -225,6 +225,21 @@ extension FrontendConfiguration {
         }
         frontend.verifyTrustpoints = profile.trustpoints.filter { $0.usage != .sign }.map(\.trustpoint)
         return (engine, frontend)
+    }
+
+    /// `aaa accounting psk|cert|eap|anyconnect-eap LIST` lines; one without a method
+    /// accounts every session of the profile.
+    static func accountedMethods(_ lines: [IKEv2Profile.Accounting]) -> Set<AuthorizationMethod> {
+        var methods: Set<AuthorizationMethod> = []
+        for line in lines {
+            switch line.method {
+            case .psk?: methods.insert(.psk)
+            case .cert?: methods.insert(.cert)
+            case .eap?, .anyconnectEAP?: methods.insert(.eap)
+            case nil: methods.formUnion([.psk, .eap, .cert])
+            }
+        }
+        return methods
     }
 
     static func identityPattern(_ match: IKEv2Profile.IdentityMatch) -> IdentityPattern {

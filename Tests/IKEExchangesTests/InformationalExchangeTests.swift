@@ -77,6 +77,23 @@ import Testing
         #expect(harness.table.count == 0)
     }
 
+    /// A profile without `aaa accounting` for PSK: the session comes up (and is reported up)
+    /// but sends no accounting, so its teardown has no Stop either.
+    @Test func testSessionOfAProfileWithoutAccounting_sendsNoAccountingAndNoStop() throws {
+        var configuration = Harness.configuration()
+        configuration.profiles = [ResponderProfile(
+            name: "unaccounted", match: ProfileMatch(identities: [.any]), remoteAuthentication: [.sharedKey],
+            localIdentity: Harness.gatewayIdentity, childProposals: configuration.childProposals,
+            protectedSelectors: [Harness.protectedSubnet], accountedMethods: [.eap])]
+        var (harness, _, setup) = try established(configuration)
+        let starts = setup.effects.compactMap { effect -> AccountingStart? in
+            if case .accountingStart(let start) = effect { start } else { nil }
+        }
+        #expect(starts.count == 1 && starts.first?.accounted == false)
+        let effects = harness.record(harness.table.deleteSession(setup.session, at: harness.now))
+        #expect(Harness.steps(effects) == ["deleteChildSA", "deleteVirtualAccess", "releaseAddress"])
+    }
+
     @Test func testDPDIsSatisfied_whenPeerAnswers() throws {
         let dpd = ResponderConfiguration.DeadPeerDetection(intervalSeconds: 10, retryIntervalSeconds: 2, retries: 3)
         var (harness, client, _) = try established(Harness.configuration(dpd: dpd))

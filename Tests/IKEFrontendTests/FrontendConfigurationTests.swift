@@ -31,6 +31,34 @@ import IKEExchanges
         #expect(child.encryptions == [try EncryptionTransform(.aesGCM16, keyLengthBits: 256)])
     }
 
+    /// `aaa accounting psk|cert|eap|anyconnect-eap LIST` decides which sessions send
+    /// accounting; a profile without the command sends none (the built-in one included).
+    @Test(arguments: [
+        ("", Set<AuthorizationMethod>()),
+        (" aaa accounting psk acct\n", [.psk]),
+        (" aaa accounting cert acct\n aaa accounting anyconnect-eap acct\n", [.cert, .eap]),
+        (" aaa accounting acct\n", [.psk, .cert, .eap]),
+    ] as [(String, Set<AuthorizationMethod>)])
+    func testProfileAccounting_mapsToTheAccountedMethods(_ lines: String, _ methods: Set<AuthorizationMethod>) throws {
+        let configuration = try Self.load("""
+            aaa new-model
+            aaa accounting network acct start-stop group radius
+            crypto ikev2 keyring kr
+             peer any
+              address 0.0.0.0 0.0.0.0
+              pre-shared-key some-key-0123456789
+            crypto ikev2 profile prof
+             match identity remote any
+             identity local fqdn hub.example
+             authentication local pre-share
+             authentication remote pre-share
+             keyring local kr
+
+            """ + lines)
+        let frontend = try FrontendConfiguration(configuration)
+        #expect(frontend.responder.profiles.first { $0.name == "prof" }?.accountedMethods == methods)
+    }
+
     @Test func testScenarioConfiguration_transformSetLifetimeAndDPD() throws {
         let configuration = try Self.load("""
             crypto ikev2 keyring kr

@@ -21,13 +21,17 @@ public struct ResponderProfile: Hashable, Sendable {
     public var requiresAuthorization: Bool
     public var lifetimes: ResponderConfiguration.Lifetimes
     public var deadPeerDetection: ResponderConfiguration.DeadPeerDetection?
+    /// `aaa accounting psk|cert|eap LIST`: sessions that authenticated this way send
+    /// accounting Start/Stop; the others none (IOS accounts per profile and method).
+    public var accountedMethods: Set<AuthorizationMethod>
 
     public init(name: String, match: ProfileMatch, remoteAuthentication: [RemoteAuthentication] = [.sharedKey],
                 localIdentity: PeerIdentity, childProposals: [ChildProposalConfiguration],
                 protectedSelectors: [TrafficSelector] = [], initiatorSelectors: [TrafficSelector] = [],
                 requiresConfigurationRequest: Bool = false, requiresAuthorization: Bool = false,
                 lifetimes: ResponderConfiguration.Lifetimes = .init(),
-                deadPeerDetection: ResponderConfiguration.DeadPeerDetection? = nil) {
+                deadPeerDetection: ResponderConfiguration.DeadPeerDetection? = nil,
+                accountedMethods: Set<AuthorizationMethod> = [.psk, .eap, .cert]) {
         self.name = name
         self.match = match
         self.remoteAuthentication = remoteAuthentication
@@ -39,6 +43,7 @@ public struct ResponderProfile: Hashable, Sendable {
         self.requiresAuthorization = requiresAuthorization
         self.lifetimes = lifetimes
         self.deadPeerDetection = deadPeerDetection
+        self.accountedMethods = accountedMethods
     }
 
     /// `authentication remote pre-share | rsa-sig | ecdsa-sig | eap [query-identity] [timeout N]`.

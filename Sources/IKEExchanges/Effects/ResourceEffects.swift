@@ -152,6 +152,9 @@ public struct AccountingStart: Hashable, Sendable {
     public var framedIPv4Address: IPv4Address?
     public var framedIPv6Address: IPv6Address?
     public var accountingClass: [[UInt8]]
+    /// False when the profile has no `aaa accounting` for the session's method: the session
+    /// is up (and logged) but sends no accounting record, and no Stop follows.
+    public var accounted: Bool = true
 }
 
 /// Accounting Stop.

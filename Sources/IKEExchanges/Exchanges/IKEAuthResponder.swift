@@ -211,11 +211,9 @@ enum IKEAuthResponder {
         if env.configuration.requiresAuthorization {
             state.step = .authorizing
             sa.phase = .authenticating(state)
-            let method: AuthorizationMethod = state.eap != nil ? .eap
-                : state.request.authentication?.method == .sharedKeyMessageIntegrityCode ? .psk : .cert
             out.effects.append(.authorize(AuthorizationRequest(
                 session: sa.sessionID, profile: state.profile, identity: state.request.initiatorID.identity,
-                username: username(state), method: method, cachedAttributes: success.attributes,
+                username: username(state), method: method(state), cachedAttributes: success.attributes,
                 peerClient: state.initial.peerClient, peer: sa.remote)))
         } else {
             continueAfterAuthorization(state, sa: &sa, env: env, out: &out)
@@ -413,16 +411,23 @@ enum IKEAuthResponder {
                                                                     authorization: state.authorization)))
         }
         guard sa.answerIKEAuth(state, payloads: payloads, env: env, out: &out) else { return }
+        let accounted = env.configuration.profile(named: state.profile)?.accountedMethods.contains(method(state)) ?? false
         let session = SessionResources(profile: state.profile, identity: state.request.initiatorID.identity,
                                        username: username(state), address: state.address, virtualAccess: state.virtualAccess,
-                                       authorization: state.authorization, accountingStarted: true, establishedAt: env.now)
+                                       authorization: state.authorization, accountingStarted: accounted, establishedAt: env.now)
         sa.phase = .established(Established(session: session, children: child.map { [$0] } ?? []))
         out.effects.append(.accountingStart(AccountingStart(
             session: sa.sessionID, identity: session.identity, username: session.username, peer: sa.remote,
             framedIPv4Address: state.address?.ipv4Address, framedIPv6Address: state.address?.ipv6Address,
-            accountingClass: state.authorization?.accountingClass ?? [])))
+            accountingClass: state.authorization?.accountingClass ?? [], accounted: accounted)))
         sa.timers[.halfOpenExpiry] = nil
         sa.armEstablishedTimers(env: env, out: &out)
+    }
+
+    /// How the peer authenticated, as `aaa authorization` and `aaa accounting` name it (a
+    /// certificate followed by EAP, RFC 4739, counts as EAP).
+    static func method(_ state: Authenticating) -> AuthorizationMethod {
+        state.eap != nil ? .eap : state.request.authentication?.method == .sharedKeyMessageIntegrityCode ? .psk : .cert
     }
 
     /// `IDr, [CERT…]`: who we are, in the first answer that carries our AUTH.
