@@ -41,6 +41,8 @@ struct ScaleBenchmark: ParsableCommand {
     @Option(help: "DPD interval both responders use, seconds.") var dpd = 10
     @Option(help: "Setups in flight at once.") var window = 32
     @Option(help: "Client source addresses.") var sources = 200
+    @Option(help: "Seconds each row may take to set up its sessions (default N/40, at least 120; --quick 12); what is up by then is measured.")
+    var deadline: Double?
     @Option(help: "Write the rows as JSON to this file.") var json: String?
 
     func run() throws {
@@ -85,7 +87,7 @@ struct ScaleBenchmark: ParsableCommand {
             row.baselineRSSKiB = baseline.rss
             row.baselinePSSKiB = baseline.pss
             let load = try LoadRun(lab: lab, count: count, window: window, group: group, childless: !childSA, hold: idleSeconds,
-                                   deadline: quick ? 12 : Double(max(120, count / 40)), sources: sources,
+                                   deadline: deadline ?? (quick ? 12 : Double(max(120, count / 40))), sources: sources,
                                    retransmitMilliseconds: quick ? 1000 : 2000)
             guard let setup = load.next("SETUP") else {
                 load.stop()
