@@ -24,6 +24,10 @@ actor FrontendEngine {
     /// The last refused or failed set-ups, for `show crypto session detail`.
     private var refusals: [SetupRefusal] = []
     static let refusalsKept = 100
+    /// Every armed timer, and the one task that sleeps until the earliest is due.
+    private var timers = TimerQueue()
+    private var timerWake: (deadline: MonotonicTime, task: Task<Void, Never>)?
+    private var firingTimers = false
 
     /// One refused or failed session set-up: when, from where, the answer and why.
     struct SetupRefusal: Sendable {
@@ -89,6 +93,29 @@ actor FrontendEngine {
     }
 
     func snapshot() -> [IKESASnapshot] { table.snapshot(at: now) }
+
+    /// Fires every timer that is due, then sleeps until the next one.
+    private func fireDueTimers() {
+        timerWake = nil
+        firingTimers = true
+        while let timer = timers.popDue(at: now) { fire(timer) }
+        firingTimers = false
+        armTimerWake()
+    }
+
+    /// (Re)starts the one sleeping task for the earliest timer.
+    private func armTimerWake() {
+        timerWake?.task.cancel()
+        timerWake = nil
+        guard let deadline = timers.earliestDeadline else { return }
+        let delay = max(0, deadline.milliseconds - now.milliseconds)
+        let task = Task {
+            try? await Task.sleep(for: .milliseconds(delay))
+            guard !Task.isCancelled else { return }
+            self.fireDueTimers()
+        }
+        timerWake = (deadline, task)
+    }
 
     /// The virtual-access each session was given (for `show crypto session` counters).
     func virtualAccessIndex(of session: SessionID) -> UInt32? { virtualAccess[session] }
@@ -176,11 +203,8 @@ actor FrontendEngine {
                     logger.error("checkpoint of session \(end.session) not removed: \(error)")
                 }
             case .setTimer(let timer):
-                let delay = max(0, timer.deadline.milliseconds - now.milliseconds)
-                Task {
-                    try? await Task.sleep(for: .milliseconds(delay))
-                    self.fire(timer)
-                }
+                timers.insert(timer)
+                if !firingTimers, timerWake.map({ timer.deadline < $0.deadline }) ?? true { armTimerWake() }
             case .protocolError(let error):
                 logger.notice("IKE: \(error)")
                 let answers: Set<NotifyType> = [.authenticationFailed, .noProposalChosen, .internalAddressFailure,

@@ -301,8 +301,10 @@ struct CheckpointFingerprint: Hashable, Sendable {
     var identifier: IKESAIdentifier
     var expected: MessageID
     var lastResponseID: MessageID?
-    var nextRequestID: MessageID
-    var outstandingRequestID: MessageID?
+    /// What the checkpoint records of our requests: the first one not yet answered. Sending
+    /// a request does not change it (a restart sends that Message ID again, which the peer
+    /// answers as a retransmission), so a DPD exchange costs one checkpoint, not two.
+    var nextOutboundMessageID: MessageID
     var children: [UInt32]
     var remote: Endpoint
 
@@ -311,8 +313,7 @@ struct CheckpointFingerprint: Hashable, Sendable {
         identifier = sa.identifier
         expected = sa.window.expected
         lastResponseID = sa.window.lastResponseID
-        nextRequestID = sa.nextRequestID
-        outstandingRequestID = sa.outstanding?.messageID
+        nextOutboundMessageID = sa.outstanding?.messageID ?? sa.nextRequestID
         children = state.children.map(\.inboundSPI)
         remote = sa.remote
     }
