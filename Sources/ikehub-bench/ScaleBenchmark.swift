@@ -20,6 +20,8 @@ struct ScaleRow: Codable {
     var idleCPUMilliseconds = 0.0
     var idleCPUMillisecondsPerSecond = 0.0
     var dpdRequestsAnswered = 0
+    /// Responder CPU over the idle window per DPD exchange the initiator answered.
+    var idleCPUMicrosecondsPerDPD = 0.0
     var perProcessPSSKiB: [String: Double] = [:]
 }
 
@@ -117,6 +119,7 @@ struct ScaleBenchmark: ParsableCommand {
             row.idleCPUMilliseconds = cpuEnd - cpuStart
             row.idleCPUMillisecondsPerSecond = row.idleSeconds > 0 ? row.idleCPUMilliseconds / row.idleSeconds : 0
             row.dpdRequestsAnswered = final?.holdRequestsAnswered ?? 0
+            if row.dpdRequestsAnswered > 0 { row.idleCPUMicrosecondsPerDPD = row.idleCPUMilliseconds * 1000 / Double(row.dpdRequestsAnswered) }
             row.status = SetupBenchmark.status(setup, count: count)
         } catch {
             row.status = "error: \(error)"
@@ -125,18 +128,20 @@ struct ScaleBenchmark: ParsableCommand {
     }
 
     static func printTable(_ rows: [ScaleRow]) {
-        let widths = [8, 10, 11, 8, 9, 12, 12, 13, 13, 12, 9, 0]
+        let widths = [8, 10, 11, 8, 9, 12, 12, 13, 13, 14, 9, 9, 0]
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { cell, width in width == 0 ? cell : (cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)) }.joined()
         }
         print(line(["N", "mode", "responder", "up", "setup s", "RSS MiB", "PSS MiB", "RSS KiB/sess", "PSS KiB/sess", "idle CPU ms/s",
-                    "DPD ans", "status"]))
+                    "DPD ans", "µs/DPD", "status"]))
         for row in rows {
             print(line([String(row.count), row.childSA ? "child" : "childless", row.responder, String(row.established), fixed(row.setupSeconds, 1),
                         fixed(row.loadedRSSKiB / 1024, 1), fixed(row.loadedPSSKiB / 1024, 1), fixed(row.rssKiBPerSession, 2),
-                        fixed(row.pssKiBPerSession, 2), fixed(row.idleCPUMillisecondsPerSecond, 1), String(row.dpdRequestsAnswered), row.status]))
+                        fixed(row.pssKiBPerSession, 2), fixed(row.idleCPUMillisecondsPerSecond, 1), String(row.dpdRequestsAnswered),
+                        fixed(row.idleCPUMicrosecondsPerDPD, 0), row.status]))
         }
-        print("KiB/session = (loaded − freshly started) / sessions, summed over every responder process; idle CPU over the window after setup")
+        print("KiB/session = (loaded − freshly started) / sessions, summed over every responder process; idle CPU over the window after setup; "
+              + "µs/DPD = that CPU ÷ the DPD requests the initiator answered")
         for row in rows where !row.perProcessPSSKiB.isEmpty && row.responder == "IKEHub" {
             let parts = row.perProcessPSSKiB.sorted { $0.value > $1.value }.map { "\($0.key) \(fixed($0.value / 1024, 1))" }
             print("  IKEHub N=\(row.count) \(row.childSA ? "child" : "childless") PSS MiB by process: " + parts.joined(separator: ", "))
