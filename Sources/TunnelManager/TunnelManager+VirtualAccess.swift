@@ -23,6 +23,10 @@ extension TunnelManager {
             if !ignored.isEmpty {
                 logger.notice("interface-config lines not applied to a TUN virtual-access: \(ignored.joined(separator: "; "))")
             }
+            let count = state.table.byNumber.count
+            guard UInt64(count) + Self.reservedDescriptors < openFileLimit else {
+                throw .openFileLimit(limit: openFileLimit, virtualAccess: count)
+            }
             guard let number = state.table.lowestFreeNumber() else { throw .virtualAccessNumbersExhausted }
             let record = try buildInterface(number: number, session: session, settings: settings, clients: clients, prefixes: prefixes)
             state.table[number] = record

@@ -36,16 +36,23 @@ public final class TunnelManager: Sendable {
     /// Where virtual-access interfaces and SAs are checkpointed; `nil` = nothing survives.
     let store: TunnelStateStore?
     let checkpointing = Atomic<Bool>(false)
+    /// The open-file limit: a virtual-access needs one descriptor (its TUN).
+    let openFileLimit: UInt64
+    /// Descriptors kept for everything else (sockets, SQLite, epoll, the runtime's own):
+    /// out of descriptors, libdispatch traps instead of failing a call.
+    static let reservedDescriptors: UInt64 = 512
 
     /// A manager for `configuration` that installs SAs on `ports`' data planes; with
     /// `stateFile`, it checkpoints them there for `restore()`.
     public init(configuration: FlexConfiguration, ports: NATTraversalPorts, logger: Logger,
-                clock: any WallClock = SystemWallClock(), stateFile: String? = nil) throws(TunnelManagerError) {
+                clock: any WallClock = SystemWallClock(), stateFile: String? = nil,
+                openFileLimit: UInt64? = nil) throws(TunnelManagerError) {
         do { netlink = try NetlinkSocket(family: .route) } catch { throw .netlink(error) }
         state = Mutex(State(configuration: configuration))
         self.ports = ports
         self.logger = logger
         self.clock = clock
+        self.openFileLimit = openFileLimit ?? OpenFileLimit.current
         if let stateFile {
             do { store = try TunnelStateStore(path: stateFile) } catch {
                 throw .invalidRequest(field: "state file", reason: "\(stateFile): \(error)")

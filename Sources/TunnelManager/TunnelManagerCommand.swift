@@ -38,8 +38,10 @@ public struct TunnelManagerCommand: AsyncParsableCommand, Sendable {
             let eventLog = DataPlaneEventLog(logger: context.logger)
             let ports = try NATTraversalPorts(binding: listen, runtimeDirectory: context.runtimeDirectory.path,
                                               logger: context.logger, events: { eventLog.record($0) })
+            // One descriptor per virtual-access: as many as the process may have.
+            let openFiles = OpenFileLimit.raise()
             let manager = try TunnelManager(configuration: configuration, ports: ports, logger: context.logger,
-                                            stateFile: context.stateDirectory.path + "/tunnels.db")
+                                            stateFile: context.stateDirectory.path + "/tunnels.db", openFileLimit: openFiles)
             // What a killed predecessor left: persistent TUNs and the SAs in the state file.
             manager.restore()
             try ports.start()
@@ -48,6 +50,7 @@ public struct TunnelManagerCommand: AsyncParsableCommand, Sendable {
             context.logger.info("tunnel manager listening", metadata: [
                 "ipc.endpoint": "\(server.boundEndpoints.joined(separator: ","))",
                 "natt.listen": "\(ports.localAddresses.map(\.description).joined(separator: ","))",
+                "virtual-access.max": "\(openFiles > TunnelManager.reservedDescriptors ? openFiles - TunnelManager.reservedDescriptors : 0)",
             ])
             return DaemonComponents(
                 reload: {

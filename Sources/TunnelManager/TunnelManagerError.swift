@@ -10,6 +10,8 @@ public enum TunnelManagerError: Error, Equatable, Sendable, CustomStringConverti
     case unknownVirtualAccess(UInt32)
     /// Every Virtual-Access number is taken.
     case virtualAccessNumbersExhausted
+    /// One more TUN would pass the open-file limit, less what the daemon needs for itself.
+    case openFileLimit(limit: UInt64, virtualAccess: Int)
     /// A request field is out of range; `field` names it (`routes[2].prefix_length`).
     case invalidRequest(field: String, reason: String)
     /// The daemon is shutting down (SIGTERM) and creates nothing more.
@@ -32,6 +34,8 @@ public enum TunnelManagerError: Error, Equatable, Sendable, CustomStringConverti
         case .unknownVirtualTemplate(let number): "no 'interface Virtual-Template\(number) type tunnel' in the configuration"
         case .unknownVirtualAccess(let number): "no Virtual-Access\(number)"
         case .virtualAccessNumbersExhausted: "no free Virtual-Access number"
+        case .openFileLimit(let limit, let count):
+            "\(count) virtual-access interfaces reach the open-file limit (\(limit), one descriptor each): raise LimitNOFILE of ikehub-tunneld"
         case .invalidChildSA(let field, let reason): "\(field): \(reason)"
         case .invalidRequest(let field, let reason): "\(field): \(reason)"
         case .shuttingDown: "shutting down"

@@ -41,7 +41,9 @@ final class TunneldHarness: @unchecked Sendable {
 
     var runtimeDirectory: String { sandbox.path + "/run" }
 
-    init() throws {
+    /// With `openFileLimit`, the daemon runs under `prlimit --nofile=N:N` (a hard limit it
+    /// cannot lift without CAP_SYS_RESOURCE).
+    init(openFileLimit: Int? = nil) throws {
         headend = try NetworkNamespace(prefix: "ikehub-tund")
         peer = try NetworkNamespace(prefix: "ikehub-tunp")
         let suffix = UInt16.random(in: 0...9999)
@@ -60,7 +62,7 @@ final class TunneldHarness: @unchecked Sendable {
         }
         daemon = try ChildProcess(
             executable: "/usr/sbin/ip",
-            arguments: ["netns", "exec", headend.name, binary,
+            arguments: ["netns", "exec", headend.name] + (openFileLimit.map { ["/usr/bin/prlimit", "--nofile=\($0):\($0)"] } ?? []) + [binary,
                         "--runtime-dir", sandbox.path + "/run", "--state-dir", sandbox.path + "/state",
                         "--config", configPath, "--natt-listen", "\(Self.headendOuter):4500", "--log-level", "debug"],
             logURL: sandbox.appendingPathComponent("tunneld.log"))
