@@ -322,46 +322,25 @@ public final class LoadGenerator {
     }
 }
 
-/// A binary min-heap of retransmission deadlines; stale entries (an older serial) are
-/// skipped when they come up.
+/// Retransmission deadlines, earliest first; stale entries (an older serial) are skipped
+/// when they come up.
 struct TimerHeap {
-    struct Entry {
+    struct Entry: Comparable {
         var deadline: UInt64
         var index: Int32
         var serial: UInt32
+
+        static func < (lhs: Entry, rhs: Entry) -> Bool { lhs.deadline < rhs.deadline }
     }
 
-    private var entries: [Entry] = []
+    private var heap = MinHeap<Entry>()
 
-    var nextDeadline: UInt64? { entries.first?.deadline }
+    var nextDeadline: UInt64? { heap.first?.deadline }
 
-    mutating func push(_ entry: Entry) {
-        entries.append(entry)
-        var child = entries.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[child].deadline < entries[parent].deadline else { break }
-            entries.swapAt(child, parent)
-            child = parent
-        }
-    }
+    mutating func push(_ entry: Entry) { heap.insert(entry) }
 
     mutating func popDue(now: UInt64) -> Entry? {
-        guard let first = entries.first, first.deadline <= now else { return nil }
-        let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < entries.count && entries[left].deadline < entries[smallest].deadline { smallest = left }
-                if right < entries.count && entries[right].deadline < entries[smallest].deadline { smallest = right }
-                if smallest == parent { break }
-                entries.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-        return first
+        guard let first = heap.first, first.deadline <= now else { return nil }
+        return heap.popFirst()
     }
 }
