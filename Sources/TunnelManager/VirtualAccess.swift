@@ -82,8 +82,6 @@ struct VirtualAccessTable {
             }
         }
     }
-
-    var numbers: [UInt32] { byNumber.keys.sorted() }
 }
 
 /// Which virtual-access numbers are free, so the next one (the lowest) costs O(1) instead of
